@@ -1,0 +1,127 @@
+// Package config is the typed model of one customer environment: the YAML file
+// under config/environments/<customer>-<env>.yaml, its defaults and its
+// validation. It is plain data: nothing here imports CDKTF, so it is testable
+// in milliseconds and every problem is reported before a construct runs.
+package config
+
+import "fmt"
+
+// Tier selects production-grade defaults (Multi-AZ, deletion protection, a NAT
+// gateway per AZ, interface endpoints) or cheaper development ones.
+type Tier string
+
+// The tiers an environment can have.
+const (
+	TierProduction  Tier = "production"
+	TierDevelopment Tier = "development"
+)
+
+// Environment is one customer environment: three stacks (primary region,
+// secondary region, global) synthesized from one file.
+type Environment struct {
+	// File is the path the environment was read from (for error messages).
+	File string `yaml:"-"`
+	// Customer and Name come from the file name <customer>-<name>.yaml.
+	Customer string `yaml:"-"`
+	Name     string `yaml:"-"`
+
+	// AccountID is the AWS account every provider is pinned to.
+	AccountID string `yaml:"account_id"`
+	// Tier switches production defaults on. Default development.
+	Tier Tier `yaml:"tier"`
+	// CostCenter is the CostCenter tag. Default: the customer name.
+	CostCenter string `yaml:"cost_center"`
+
+	Primary   Region  `yaml:"primary"`
+	Secondary Region  `yaml:"secondary"`
+	Network   Network `yaml:"network"`
+	Backend   Backend `yaml:"backend"`
+	// Emulator, when set, points every AWS provider at an AWS emulator
+	// (moto_server) with test credentials, like LocalStack's tflocal.
+	Emulator *Emulator `yaml:"emulator"`
+}
+
+// Region is one of the two regional halves of an environment.
+type Region struct {
+	// Region is the AWS region code, e.g. us-east-1.
+	Region string `yaml:"region"`
+	// CIDR is the VPC's IPv4 block, /16 to /24.
+	CIDR string `yaml:"cidr"`
+	// AZs are the availability zones to spread subnets over (2 to 4), named
+	// in full (us-east-1a): no look-up at plan time.
+	AZs []string `yaml:"azs"`
+}
+
+// NAT gateway layouts.
+const (
+	NATPerAZ  = "per_az"
+	NATSingle = "single"
+)
+
+// Network holds the VPC settings shared by both regions.
+type Network struct {
+	// NAT is per_az (one NAT gateway per AZ, the production default) or single.
+	NAT string `yaml:"nat"`
+	// FlowLogRetentionDays is the retention of the VPC flow log groups.
+	FlowLogRetentionDays int `yaml:"flow_log_retention_days"`
+}
+
+// Backend types.
+const (
+	BackendLocal = "local"
+	BackendS3    = "s3"
+	BackendCloud = "cloud"
+)
+
+// Backend says where Terraform keeps the state of the environment's stacks.
+type Backend struct {
+	// Type is local (default), s3 or cloud (HCP Terraform).
+	Type string `yaml:"type"`
+	// S3 settings, for type s3.
+	S3 *S3Backend `yaml:"s3"`
+	// Cloud settings, for type cloud.
+	Cloud *CloudBackend `yaml:"cloud"`
+}
+
+// S3Backend is an S3 state bucket; the key is <stack>/terraform.tfstate.
+type S3Backend struct {
+	Bucket string `yaml:"bucket"`
+	Region string `yaml:"region"`
+	// DynamoDBTable is an optional lock table; S3's native lock file is
+	// always on.
+	DynamoDBTable string `yaml:"dynamodb_table"`
+	// KMSKeyID optionally encrypts state with a customer managed key.
+	KMSKeyID string `yaml:"kms_key_id"`
+}
+
+// CloudBackend is an HCP Terraform organization; every stack gets a
+// workspace named after the stack.
+type CloudBackend struct {
+	Organization string `yaml:"organization"`
+	// Hostname defaults to app.terraform.io.
+	Hostname string `yaml:"hostname"`
+	// Project optionally groups the workspaces.
+	Project string `yaml:"project"`
+}
+
+// Emulator is an AWS API emulator every provider of the environment talks to.
+type Emulator struct {
+	// Endpoint is the emulator's URL, e.g. http://127.0.0.1:4566.
+	Endpoint string `yaml:"endpoint"`
+}
+
+// Stack roles: the three stacks of every environment.
+const (
+	RolePrimary   = "primary"
+	RoleSecondary = "secondary"
+	RoleGlobal    = "global"
+)
+
+// ID is <customer>-<name>, e.g. acme-prod.
+func (e *Environment) ID() string { return e.Customer + "-" + e.Name }
+
+// StackName is the stack of the given role, e.g. acme-prod-primary.
+func (e *Environment) StackName(role string) string { return fmt.Sprintf("%s-%s", e.ID(), role) }
+
+// Production reports whether production-grade defaults apply.
+func (e *Environment) Production() bool { return e.Tier == TierProduction }

@@ -1,0 +1,49 @@
+package config
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Problem is one thing wrong with one config file.
+type Problem struct {
+	File  string // path of the file
+	Field string // dotted YAML path, e.g. primary.cidr
+	Value string // the offending value as written ("" when missing)
+	Want  string // what is allowed
+}
+
+func (p Problem) String() string {
+	field := p.Field
+	if field == "" {
+		field = "(file)"
+	}
+	return fmt.Sprintf("%s: %s: %q: %s", p.File, field, p.Value, p.Want)
+}
+
+// Problems is every problem found in every file, as one error.
+type Problems []Problem
+
+func (ps Problems) Error() string {
+	lines := make([]string, len(ps))
+	for i, p := range ps {
+		lines[i] = "  " + p.String()
+	}
+	return fmt.Sprintf("%d problem(s) in the environment config:\n%s", len(ps), strings.Join(lines, "\n"))
+}
+
+// problems collects Problems for one file.
+type problems struct {
+	file string
+	list Problems
+}
+
+func (c *problems) add(field string, value any, format string, args ...any) {
+	c.list = append(c.list, Problem{File: c.file, Field: field, Value: fmt.Sprint(value), Want: fmt.Sprintf(format, args...)})
+}
+
+// sortProblems orders by file, then by the order found.
+func sortProblems(ps Problems) {
+	slices.SortStableFunc(ps, func(a, b Problem) int { return strings.Compare(a.File, b.File) })
+}

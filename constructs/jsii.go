@@ -1,0 +1,16 @@
+package constructs
+
+import "github.com/aws/jsii-runtime-go"
+
+// Small helpers that cut jsii pointer noise.
+
+func str(s string) *string        { return jsii.String(s) }
+func num(n int) *float64          { return jsii.Number(float64(n)) }
+func boolp(b bool) *bool          { return jsii.Bool(b) }
+func strs(s ...string) *[]*string { return jsii.Strings(s...) }
+
+// nameTag is the per-resource Name tag; the provider's default_tags add the
+// rest (Customer, Environment, ManagedBy, CostCenter).
+func nameTag(name string) *map[string]*string {
+	return &map[string]*string{"Name": str(name)}
+}

@@ -1,0 +1,102 @@
+package constructs
+
+import (
+	"fmt"
+
+	cdk "github.com/aws/constructs-go/constructs/v10"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsalias"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskey"
+)
+
+// KeyProps configures a customer managed KMS key.
+type KeyProps struct {
+	// Alias without the alias/ prefix, e.g. acme-prod-logs.
+	Alias       string
+	Description string
+	Account     string
+	Region      string
+	// LogsEncryption lets CloudWatch Logs of this account and region use the
+	// key for log groups.
+	LogsEncryption bool
+	// ServicePrincipals may use the key for encrypt/decrypt/data keys, e.g.
+	// sns.amazonaws.com; each is limited to calls from this account.
+	ServicePrincipals []string
+	// DeletionWindowDays before a scheduled deletion completes (7 to 30).
+	DeletionWindowDays int
+}
+
+// Key is a customer managed KMS key with rotation on and an alias.
+type Key struct {
+	cdk.Construct
+	Arn   *string
+	KeyID *string
+}
+
+// NewKey creates the key and its alias. The key policy keeps the account in
+// control (so IAM policies can grant use) and admits only the named services.
+func NewKey(scope cdk.Construct, id string, props *KeyProps) *Key {
+	c := cdk.NewConstruct(scope, str(id))
+	root := fmt.Sprintf("arn:aws:iam::%s:root", props.Account)
+	statements := []Statement{{
+		Sid: "AccountAdministers", Effect: "Allow",
+		Principal: map[string]any{"AWS": root},
+		Action:    []string{"kms:*"}, Resource: []string{"*"},
+	}}
+	if props.LogsEncryption {
+		statements = append(statements, Statement{
+			Sid: "CloudWatchLogsEncrypts", Effect: "Allow",
+			Principal: ServicePrincipal(fmt.Sprintf("logs.%s.amazonaws.com", props.Region)),
+			Action:    []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"},
+			Resource:  []string{"*"},
+			Condition: map[string]map[string]any{"ArnLike": {
+				"kms:EncryptionContext:aws:logs:arn": fmt.Sprintf("arn:aws:logs:%s:%s:log-group:*", props.Region, props.Account),
+			}},
+		})
+	}
+	for _, svc := range props.ServicePrincipals {
+		statements = append(statements, Statement{
+			Sid: "ServiceUse" + sidOf(svc), Effect: "Allow",
+			Principal: ServicePrincipal(svc),
+			Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"},
+			Resource:  []string{"*"},
+			Condition: map[string]map[string]any{"StringEquals": {"aws:SourceAccount": props.Account}},
+		})
+	}
+	window := props.DeletionWindowDays
+	if window == 0 {
+		window = 30
+	}
+	key := kmskey.NewKmsKey(c, str("key"), &kmskey.KmsKeyConfig{
+		Description:          str(props.Description),
+		EnableKeyRotation:    boolp(true),
+		DeletionWindowInDays: num(window),
+		Policy:               Policy(statements...).JSON(),
+		Tags:                 nameTag(props.Alias),
+	})
+	kmsalias.NewKmsAlias(c, str("alias"), &kmsalias.KmsAliasConfig{
+		Name:        str("alias/" + props.Alias),
+		TargetKeyId: key.KeyId(),
+	})
+	return &Key{Construct: c, Arn: key.Arn(), KeyID: key.KeyId()}
+}
+
+// sidOf turns a service principal into a Sid fragment: sns.amazonaws.com -> Sns.
+func sidOf(svc string) string {
+	out := []byte{}
+	up := true
+	for _, r := range []byte(svc) {
+		if r == '.' {
+			break
+		}
+		if r == '-' {
+			up = true
+			continue
+		}
+		if up && r >= 'a' && r <= 'z' {
+			r -= 'a' - 'A'
+		}
+		up = false
+		out = append(out, r)
+	}
+	return string(out)
+}

@@ -1,0 +1,26 @@
+package stacks
+
+import (
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/multiregion/multiregion/config"
+)
+
+// Global is the stack of what spans both regions. It lives in the primary
+// region (CloudFront certificates and Route 53 health-check metrics must be
+// in us-east-1).
+type Global struct {
+	cdktf.TerraformStack
+}
+
+// NewGlobal builds <env>-global, reading both regional stacks.
+func NewGlobal(app cdktf.App, env *config.Environment, primary *Primary, secondary *Secondary) *Global {
+	stack := newStack(app, env, config.RoleGlobal)
+	newProvider(stack, env, env.Primary.Region, "")
+	newProvider(stack, env, env.Secondary.Region, config.RoleSecondary)
+	output(stack, "vpc_ids", "VPC of each region", map[string]*string{
+		env.Primary.Region:   primary.Network.VpcID,
+		env.Secondary.Region: secondary.Network.VpcID,
+	})
+	return &Global{TerraformStack: stack}
+}

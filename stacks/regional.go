@@ -1,0 +1,55 @@
+package stacks
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/multiregion/multiregion/config"
+	"github.com/multiregion/multiregion/constructs"
+)
+
+// Regional is what both regional stacks build alike: the platform of one
+// region.
+type Regional struct {
+	Region  string
+	Network *constructs.Network
+	// LogsKey encrypts every log group of the region.
+	LogsKey *constructs.Key
+}
+
+// buildRegional builds one region's platform into stack.
+func buildRegional(stack cdktf.TerraformStack, env *config.Environment, r config.Region) *Regional {
+	prefix := fmt.Sprintf("%s-%s", env.ID(), shortRegion(r.Region))
+	logsKey := constructs.NewKey(stack, "logs-key", &constructs.KeyProps{
+		Alias:          prefix + "-logs",
+		Description:    fmt.Sprintf("%s: CloudWatch Logs of %s", env.ID(), r.Region),
+		Account:        env.AccountID,
+		Region:         r.Region,
+		LogsEncryption: true,
+	})
+	var zones []constructs.ZoneSubnets
+	for _, s := range r.Layout() {
+		zones = append(zones, constructs.ZoneSubnets{AZ: s.AZ, Public: s.Public, Private: s.Private, Database: s.Database})
+	}
+	network := constructs.NewNetwork(stack, "network", &constructs.NetworkProps{
+		Name:                 prefix,
+		CidrBlock:            r.CIDR,
+		Zones:                zones,
+		NatPerAZ:             env.Network.NAT == config.NATPerAZ,
+		FlowLogRetentionDays: env.Network.FlowLogRetentionDays,
+		LogsKeyArn:           logsKey.Arn,
+		Account:              env.AccountID,
+		Region:               r.Region,
+	})
+	return &Regional{Region: r.Region, Network: network, LogsKey: logsKey}
+}
+
+// output declares a stack output for people (cross-stack values need none:
+// CDKTF adds those itself).
+func output(stack cdktf.TerraformStack, id, description string, value any) {
+	cdktf.NewTerraformOutput(stack, &id, &cdktf.TerraformOutputConfig{
+		Value:       value,
+		Description: &description,
+	})
+}

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/multiregion/multiregion/config"
+	"github.com/multiregion/multiregion/stacks"
+)
+
+// selectionEnv names the environment variable that selects environments,
+// e.g. MULTIREGION_ENVIRONMENTS=acme-prod,acme-staging.
+const selectionEnv = "MULTIREGION_ENVIRONMENTS"
+
+// contextKey is the cdktf context value that selects environments (in
+// cdktf.json's "context", or CDKTF_CONTEXT_JSON as the cdktf CLI passes it).
+const contextKey = "environments"
+
+// selectedEnvironments returns the environments to synthesize, empty for
+// all: the environment variable wins over the CLI's context, which wins over
+// cdktf.json (read directly when the app runs without the CLI).
+func selectedEnvironments() ([]string, error) {
+	if v := os.Getenv(selectionEnv); v != "" {
+		return splitList(v), nil
+	}
+	if raw := os.Getenv("CDKTF_CONTEXT_JSON"); raw != "" {
+		return contextSelection("CDKTF_CONTEXT_JSON", []byte(raw))
+	}
+	raw, err := os.ReadFile("cdktf.json")
+	if err != nil {
+		return nil, nil
+	}
+	var file struct {
+		Context json.RawMessage `json:"context"`
+	}
+	if err := json.Unmarshal(raw, &file); err != nil || file.Context == nil {
+		return nil, nil
+	}
+	return contextSelection("cdktf.json context", file.Context)
+}
+
+// contextSelection reads the "environments" value: a list or a comma-separated string.
+func contextSelection(source string, raw []byte) ([]string, error) {
+	var ctx map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &ctx); err != nil {
+		return nil, fmt.Errorf("%s: not a JSON object: %w", source, err)
+	}
+	v, ok := ctx[contextKey]
+	if !ok {
+		return nil, nil
+	}
+	var list []string
+	if json.Unmarshal(v, &list) == nil {
+		return list, nil
+	}
+	var s string
+	if json.Unmarshal(v, &s) == nil {
+		return splitList(s), nil
+	}
+	return nil, fmt.Errorf("%s: %q: %s is not allowed; want a list of environment ids or a comma-separated string, e.g. \"acme-prod,acme-staging\"", source, contextKey, v)
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
+// outdir is where the cdktf CLI wants the output (CDKTF_OUTDIR), else cdktf.out.
+func outdir() string {
+	if d := os.Getenv("CDKTF_OUTDIR"); d != "" {
+		return d
+	}
+	return "cdktf.out"
+}
+
+// synthesize writes the environments' stacks into a fresh folder beside dir
+// and swaps it in only when synthesis succeeded, so a failed run leaves an
+// earlier output intact. Terraform working state of the old output
+// (.terraform folders and lock files) moves over, so deploys need no re-init.
+func synthesize(dir string, envs []*config.Environment) error {
+	dir = filepath.Clean(dir)
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), filepath.Base(dir)+".new-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp) // no-op after a successful swap
+	if err := synthesizeInto(tmp, envs); err != nil {
+		return err
+	}
+	return swap(tmp, dir)
+}
+
+// synthesizeInto builds the app and synthesizes it into outdir.
+func synthesizeInto(outdir string, envs []*config.Environment) (err error) {
+	defer func() {
+		if r := recover(); r != nil { // jsii reports synthesis errors as panics
+			err = fmt.Errorf("synthesis failed: %v", r)
+		}
+	}()
+	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(outdir)})
+	stacks.Build(app, envs)
+	app.Synth()
+	return nil
+}
+
+// swap replaces dir by tmp, carrying over each stack's Terraform working state.
+func swap(tmp, dir string) error {
+	old := dir + ".old"
+	os.RemoveAll(old)
+	if _, err := os.Stat(dir); err == nil {
+		if err := os.Rename(dir, old); err != nil {
+			return err
+		}
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		os.Rename(old, dir) // put the earlier output back
+		return err
+	}
+	keep, _ := filepath.Glob(filepath.Join(old, "stacks", "*", ".terraform*"))
+	for _, p := range keep {
+		rel, _ := filepath.Rel(old, p)
+		target := filepath.Join(dir, rel)
+		if _, err := os.Stat(filepath.Dir(target)); err == nil {
+			os.Rename(p, target)
+		}
+	}
+	return os.RemoveAll(old)
+}
