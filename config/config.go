@@ -35,6 +35,7 @@ type Environment struct {
 	Primary   Region  `yaml:"primary"`
 	Secondary Region  `yaml:"secondary"`
 	Network   Network `yaml:"network"`
+	Service   Service `yaml:"service"`
 	Backend   Backend `yaml:"backend"`
 	// Emulator, when set, points every AWS provider at an AWS emulator
 	// (moto_server) with test credentials, like LocalStack's tflocal.
@@ -64,6 +65,12 @@ type Network struct {
 	NAT string `yaml:"nat"`
 	// FlowLogRetentionDays is the retention of the VPC flow log groups.
 	FlowLogRetentionDays int `yaml:"flow_log_retention_days"`
+}
+
+// Service is the containerized application both regions run.
+type Service struct {
+	// Port the container listens on. Default 8080.
+	Port int `yaml:"port"`
 }
 
 // Backend types.

@@ -33,6 +33,9 @@ func (e *Environment) ApplyDefaults() {
 	if e.Network.FlowLogRetentionDays == 0 {
 		e.Network.FlowLogRetentionDays = pick(prod, 365, 30)
 	}
+	if e.Service.Port == 0 {
+		e.Service.Port = 8080
+	}
 	if e.Backend.Type == "" {
 		e.Backend.Type = BackendLocal
 	}

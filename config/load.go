@@ -110,12 +110,23 @@ func Parse(path string, data []byte) (*Environment, error) {
 	env.Customer, env.Name, _ = strings.Cut(base, "-")
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
+	var ps Problems
 	if err := dec.Decode(env); err != nil && !errors.Is(err, io.EOF) {
-		return nil, decodeProblems(path, err)
+		var te *yaml.TypeError
+		if !errors.As(err, &te) {
+			return nil, decodeProblems(path, err) // not YAML: nothing else to check
+		}
+		// yaml.v3 decodes the rest of the file past type errors and unknown
+		// keys, so the remaining fields are still worth validating.
+		ps = decodeProblems(path, err)
 	}
 	env.ApplyDefaults()
-	if err := env.Validate(); err != nil {
-		return env, err
+	var invalid Problems
+	if errors.As(env.Validate(), &invalid) {
+		ps = append(ps, invalid...)
+	}
+	if len(ps) > 0 {
+		return env, ps
 	}
 	return env, nil
 }
@@ -151,7 +162,7 @@ func decodeProblems(path string, err error) Problems {
 var configTypes = map[string]reflect.Type{}
 
 func init() {
-	for _, v := range []any{Environment{}, Region{}, Network{}, Backend{}, S3Backend{}, CloudBackend{}, Emulator{}} {
+	for _, v := range []any{Environment{}, Region{}, Network{}, Service{}, Backend{}, S3Backend{}, CloudBackend{}, Emulator{}} {
 		t := reflect.TypeOf(v)
 		configTypes[t.Name()] = t
 	}

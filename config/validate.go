@@ -41,6 +41,9 @@ func (e *Environment) Validate() error {
 	}
 	e.validateRegions(c)
 	e.validateNetwork(c)
+	if e.Service.Port < 1024 || e.Service.Port > 65535 {
+		c.add("service.port", e.Service.Port, "a port from 1024 to 65535 (the container runs as a non-root user)")
+	}
 	e.validateBackend(c)
 	e.validateEmulator(c)
 	if len(c.list) == 0 {

@@ -16,7 +16,7 @@ type Primary struct {
 func NewPrimary(app cdktf.App, env *config.Environment) *Primary {
 	stack := newStack(app, env, config.RolePrimary)
 	newProvider(stack, env, env.Primary.Region, "")
-	s := &Primary{TerraformStack: stack, Regional: buildRegional(stack, env, env.Primary)}
+	s := &Primary{TerraformStack: stack, Regional: buildRegional(stack, env, env.Primary, env.Secondary)}
 	output(stack, "vpc_id", "VPC of the primary region", s.Network.VpcID)
 	return s
 }

@@ -16,10 +16,13 @@ type Regional struct {
 	Network *constructs.Network
 	// LogsKey encrypts every log group of the region.
 	LogsKey *constructs.Key
+	// SecurityGroups of the load balancer, app and database tiers.
+	SecurityGroups *constructs.SecurityGroups
 }
 
-// buildRegional builds one region's platform into stack.
-func buildRegional(stack cdktf.TerraformStack, env *config.Environment, r config.Region) *Regional {
+// buildRegional builds one region's platform into stack; peer is the other
+// region of the environment.
+func buildRegional(stack cdktf.TerraformStack, env *config.Environment, r, peer config.Region) *Regional {
 	prefix := fmt.Sprintf("%s-%s", env.ID(), shortRegion(r.Region))
 	logsKey := constructs.NewKey(stack, "logs-key", &constructs.KeyProps{
 		Alias:          prefix + "-logs",
@@ -42,7 +45,19 @@ func buildRegional(stack cdktf.TerraformStack, env *config.Environment, r config
 		Account:              env.AccountID,
 		Region:               r.Region,
 	})
-	return &Regional{Region: r.Region, Network: network, LogsKey: logsKey}
+	var peerPrivate, peerDatabase []string
+	for _, s := range peer.Layout() {
+		peerPrivate = append(peerPrivate, s.Private)
+		peerDatabase = append(peerDatabase, s.Database)
+	}
+	groups := constructs.NewSecurityGroups(stack, "security-groups", &constructs.SecurityGroupsProps{
+		Name:              prefix,
+		VpcID:             network.VpcID,
+		ContainerPort:     env.Service.Port,
+		PeerPrivateCIDRs:  peerPrivate,
+		PeerDatabaseCIDRs: peerDatabase,
+	})
+	return &Regional{Region: r.Region, Network: network, LogsKey: logsKey, SecurityGroups: groups}
 }
 
 // output declares a stack output for people (cross-stack values need none:

@@ -22,7 +22,7 @@ func NewSecondary(app cdktf.App, env *config.Environment, primary *Primary) *Sec
 	newProvider(stack, env, env.Secondary.Region, "")
 	// The primary-region alias creates the accepter side of links.
 	primaryRegion := newProvider(stack, env, env.Primary.Region, config.RolePrimary)
-	s := &Secondary{TerraformStack: stack, Regional: buildRegional(stack, env, env.Secondary)}
+	s := &Secondary{TerraformStack: stack, Regional: buildRegional(stack, env, env.Secondary, env.Primary)}
 
 	s.Peering = constructs.NewPeering(stack, "peering", &constructs.PeeringProps{
 		Name:    env.ID() + "-peering",
