@@ -409,3 +409,20 @@ func strs(v any) []string {
 	}
 	return out
 }
+
+// Rule descriptions are ignored after creation only on the emulator, and
+// only for rules that reference a group or a prefix list (moto 5.2.1 reads
+// their descriptions back empty); against AWS every description is managed.
+func TestRuleDescriptionDriftOnlyOnEmulator(t *testing.T) {
+	for _, rs := range regionalStacks(t) {
+		for _, typ := range []string{"aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"} {
+			for name, r := range rs.stack.resources(typ) {
+				referenced := r["referenced_security_group_id"] != nil || r["prefix_list_id"] != nil
+				_, ignores := r["lifecycle"]
+				if ignores != (rs.env.Emulator != nil && referenced) {
+					t.Errorf("%s %s: lifecycle %v (emulator %v, references a group or list %v)", rs.name, name, r["lifecycle"], rs.env.Emulator != nil, referenced)
+				}
+			}
+		}
+	}
+}

@@ -77,6 +77,8 @@ func buildRegional(stack cdktf.TerraformStack, env *config.Environment, r, peer 
 		S3PrefixListID:         endpoints.S3PrefixListID,
 		EndpointsGroupID:       endpoints.SecurityGroupID,
 		AppInternetEgress:      *env.Network.AppInternetEgress,
+		// moto reads back no description for group- and prefix-list rules.
+		EmulatorDropsRuleDescriptions: env.Emulator != nil,
 	})
 	databaseACL := constructs.NewSubnetACL(stack, "database-acl", &constructs.SubnetACLProps{
 		Name:         prefix + "-database",
