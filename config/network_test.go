@@ -18,8 +18,6 @@ func parseEnv(t *testing.T, body string) (*Environment, Problems) {
 	return env, ps
 }
 
-const minimal = "account_id: \"111111111111\"\n"
-
 // Bad network input: each case names the field, the value and what is
 // allowed; nothing else is reported.
 func TestNetworkBadInput(t *testing.T) {
