@@ -37,6 +37,10 @@ type Environment struct {
 	Network   Network `yaml:"network"`
 	Service   Service `yaml:"service"`
 	Backend   Backend `yaml:"backend"`
+	// Repository is the source repository; nil for none.
+	Repository *Repository `yaml:"repository"`
+	// Pipeline is the delivery pipeline; nil for none. Needs a repository.
+	Pipeline *Pipeline `yaml:"pipeline"`
 	// Emulator, when set, points every AWS provider at an AWS emulator
 	// (moto_server) with test credentials, like LocalStack's tflocal.
 	Emulator *Emulator `yaml:"emulator"`

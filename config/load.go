@@ -53,10 +53,12 @@ func LoadDir(dir string, selection []string) ([]*Environment, error) {
 		byID[env.ID()] = path
 		envs = append(envs, env)
 	}
+	all = append(all, resolveStaging(envs)...)
 	selected, err := selectEnvs(envs, selection)
 	if err != nil {
 		all = append(all, Problem{File: dir, Field: "environment selection", Value: strings.Join(selection, ","), Want: err.Error()})
 	}
+	selected = withStaging(envs, selected)
 	if len(all) > 0 {
 		sortProblems(all)
 		return nil, all
@@ -162,7 +164,7 @@ func decodeProblems(path string, err error) Problems {
 var configTypes = map[string]reflect.Type{}
 
 func init() {
-	for _, v := range []any{Environment{}, Region{}, Network{}, Service{}, Backend{}, S3Backend{}, CloudBackend{}, Emulator{}} {
+	for _, v := range []any{Environment{}, Region{}, Network{}, Service{}, Backend{}, S3Backend{}, CloudBackend{}, Emulator{}, Repository{}, Pipeline{}, Build{}} {
 		t := reflect.TypeOf(v)
 		configTypes[t.Name()] = t
 	}

@@ -45,6 +45,7 @@ func (e *Environment) Validate() error {
 		c.add("service.port", e.Service.Port, "a port from 1024 to 65535 (the container runs as a non-root user)")
 	}
 	e.validateBackend(c)
+	e.validateDelivery(c)
 	e.validateEmulator(c)
 	if len(c.list) == 0 {
 		return nil
