@@ -23,6 +23,9 @@ type KeyProps struct {
 	ServicePrincipals []string
 	// DeletionWindowDays before a scheduled deletion completes (7 to 30).
 	DeletionWindowDays int
+	// Statements are further key policy statements a service needs beyond
+	// ServicePrincipals' (e.g. CloudTrail's encryption-context condition).
+	Statements []Statement
 }
 
 // Key is a customer managed KMS key with rotation on and an alias.
@@ -62,6 +65,7 @@ func NewKey(scope cdk.Construct, id string, props *KeyProps) *Key {
 			Condition: map[string]map[string]any{"StringEquals": {"aws:SourceAccount": props.Account}},
 		})
 	}
+	statements = append(statements, props.Statements...)
 	window := props.DeletionWindowDays
 	if window == 0 {
 		window = 30
