@@ -18,6 +18,9 @@ type Regional struct {
 	LogsKey *constructs.Key
 	// SecurityGroups of the load balancer, app and database tiers.
 	SecurityGroups *constructs.SecurityGroups
+	// DataKey encrypts the region's database storage, Performance Insights
+	// and database secrets.
+	DataKey *constructs.Key
 }
 
 // buildRegional builds one region's platform into stack; peer is the other
@@ -57,7 +60,47 @@ func buildRegional(stack cdktf.TerraformStack, env *config.Environment, r, peer 
 		PeerPrivateCIDRs:  peerPrivate,
 		PeerDatabaseCIDRs: peerDatabase,
 	})
-	return &Regional{Region: r.Region, Network: network, LogsKey: logsKey, SecurityGroups: groups}
+	dataKey := constructs.NewKey(stack, "data-key", &constructs.KeyProps{
+		Alias:       prefix + "-data",
+		Description: fmt.Sprintf("%s: databases and their secrets in %s", env.ID(), r.Region),
+		Account:     env.AccountID,
+		Region:      r.Region,
+		ViaServices: []string{"rds", "secretsmanager"},
+	})
+	return &Regional{Region: r.Region, Network: network, LogsKey: logsKey, SecurityGroups: groups, DataKey: dataKey}
+}
+
+// instanceSettings are the database settings of one region's instance.
+func (g *Regional) instanceSettings(env *config.Environment, multiAZ bool) constructs.InstanceSettings {
+	d := env.Database
+	pi := 0
+	if *d.PerformanceInsights {
+		pi = d.PerformanceInsightsRetentionDays
+	}
+	return constructs.InstanceSettings{
+		Name:                             fmt.Sprintf("%s-%s-db", env.ID(), shortRegion(g.Region)),
+		InstanceClass:                    d.InstanceClass,
+		MaxAllocatedStorage:              d.MaxAllocatedStorage,
+		MultiAZ:                          multiAZ,
+		SubnetIDs:                        g.Network.DatabaseSubnetIDs,
+		SecurityGroupIDs:                 []*string{g.SecurityGroups.DatabaseID},
+		KeyArn:                           g.DataKey.Arn,
+		EngineMajor:                      d.EngineVersion,
+		BackupRetentionDays:              *d.BackupRetentionDays,
+		BackupWindow:                     d.BackupWindow,
+		MaintenanceWindow:                d.MaintenanceWindow,
+		DeletionProtection:               *d.DeletionProtection,
+		FinalSnapshot:                    *d.FinalSnapshot,
+		PreventDestroy:                   env.Production(),
+		PerformanceInsightsRetentionDays: pi,
+		MonitoringInterval:               *d.MonitoringInterval,
+		LogExports:                       d.LogExports,
+		LogRetentionDays:                 d.LogRetentionDays,
+		LogsKeyArn:                       g.LogsKey.Arn,
+		SlowStatementMs:                  d.SlowStatementMs,
+		Account:                          env.AccountID,
+		Region:                           g.Region,
+	}
 }
 
 // output declares a stack output for people (cross-stack values need none:
