@@ -35,8 +35,12 @@ type Database struct {
 	// LogRetentionDays of the exported log groups.
 	LogRetentionDays int `yaml:"log_retention_days"`
 	// SlowStatementMs logs every statement that runs at least this long
-	// (log_min_duration_statement).
+	// (log_min_duration_statement); -1 leaves the engine default (off).
 	SlowStatementMs int `yaml:"slow_statement_ms"`
+	// ForceSSL sets rds.force_ssl=1. Default on; off (allowed outside
+	// production only) leaves the engine default, which is on from
+	// PostgreSQL 15.
+	ForceSSL *bool `yaml:"force_ssl"`
 	// Name of the application database created on the writer.
 	Name string `yaml:"name"`
 	// Username of the master user (its password is generated, never written).

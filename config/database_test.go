@@ -84,6 +84,8 @@ func TestDatabaseBadInput(t *testing.T) {
 		{"performance insights retention", "database:\n  performance_insights_retention_days: 30\n", "database.performance_insights_retention_days", []string{"multiple of 31"}},
 		{"unknown log export", "database:\n  log_exports: [postgresql, slowquery]\n", "database.log_exports[1]", []string{`"slowquery"`, "postgresql, upgrade"}},
 		{"reserved user", "database:\n  username: rdsadmin\n", "database.username", []string{"rdsadmin"}},
+		{"slow statements", "database:\n  slow_statement_ms: -5\n", "database.slow_statement_ms", []string{"-1 for the engine default"}},
+		{"plain text in production", "tier: production\ndatabase:\n  force_ssl: false\n", "database.force_ssl", []string{"true in production"}},
 		{"promoted without replica", "database:\n  replica:\n    enabled: false\n    promoted: true\n", "database.replica.promoted", []string{"replica.enabled"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -117,6 +119,7 @@ func TestDatabaseGoodInput(t *testing.T) {
 		"database:\n  allocated_storage: 100\n  max_allocated_storage: 110\n",
 		"database:\n  performance_insights_retention_days: 93\n  monitoring_interval: 0\n  log_exports: []\n",
 		"database:\n  replica:\n    promoted: true\n    multi_az: true\n",
+		"database:\n  force_ssl: false\n  slow_statement_ms: -1\n",
 	} {
 		if _, ps := parse(t, yaml); len(ps) > 0 {
 			t.Errorf("%q: %v", yaml, ps)

@@ -98,6 +98,7 @@ func (d *Database) applyDefaults(prod bool) {
 	if d.SlowStatementMs == 0 {
 		d.SlowStatementMs = 1000
 	}
+	defaultBool(&d.ForceSSL, true)
 	if d.Name == "" {
 		d.Name = "app"
 	}

@@ -80,8 +80,11 @@ func (e *Environment) validateDatabase(c *problems) {
 	if !slices.Contains(logRetentionDays, d.LogRetentionDays) {
 		c.add("database.log_retention_days", d.LogRetentionDays, "a CloudWatch Logs retention: one of %v", logRetentionDays)
 	}
-	if d.SlowStatementMs < 1 || d.SlowStatementMs > 3_600_000 {
-		c.add("database.slow_statement_ms", d.SlowStatementMs, "1 to 3600000 milliseconds: statements running at least this long are logged")
+	if d.SlowStatementMs != -1 && (d.SlowStatementMs < 1 || d.SlowStatementMs > 3_600_000) {
+		c.add("database.slow_statement_ms", d.SlowStatementMs, "1 to 3600000 milliseconds (statements running at least this long are logged), or -1 for the engine default (off)")
+	}
+	if !*d.ForceSSL && e.Production() {
+		c.add("database.force_ssl", false, "true in production: clients must use TLS")
 	}
 	if !pgNameRe.MatchString(d.Name) || slices.Contains(reservedName, strings.ToLower(d.Name)) {
 		c.add("database.name", d.Name, "a database name: a letter, then up to 62 letters, digits or _, not one of %s", strings.Join(reservedName, ", "))

@@ -20,8 +20,10 @@ import (
 type InstanceSettings struct {
 	// Name is the DB instance identifier and prefixes its companions,
 	// e.g. acme-prod-use1-db.
-	Name          string
-	InstanceClass string
+	Name string
+	// SubnetGroupName names the DB subnet group, e.g. acme-prod-db.
+	SubnetGroupName string
+	InstanceClass   string
 	// MaxAllocatedStorage is the storage autoscaling ceiling in GiB (gp3).
 	MaxAllocatedStorage int
 	MultiAZ             bool
@@ -53,10 +55,13 @@ type InstanceSettings struct {
 	LogExports       []string
 	LogRetentionDays int
 	LogsKeyArn       *string
-	// SlowStatementMs logs statements running at least this long.
+	// SlowStatementMs logs statements running at least this long; -1
+	// leaves the engine default.
 	SlowStatementMs int
-	Account         string
-	Region          string
+	// ForceSSL sets rds.force_ssl; off leaves the engine default.
+	ForceSSL bool
+	Account  string
+	Region   string
 }
 
 // DatabaseProps configures the PostgreSQL writer of the primary region.
@@ -182,7 +187,7 @@ type instanceSupport struct {
 func newInstanceSupport(c cdk.Construct, p *InstanceSettings) *instanceSupport {
 	s := &instanceSupport{}
 	s.subnetGroup = dbsubnetgroup.NewDbSubnetGroup(c, str("subnet-group"), &dbsubnetgroup.DbSubnetGroupConfig{
-		Name:        str(p.Name),
+		Name:        str(p.SubnetGroupName),
 		Description: str("Database subnets of " + p.Name + ": no route to the internet"),
 		SubnetIds:   &p.SubnetIDs,
 		Tags:        nameTag(p.Name),
@@ -191,16 +196,20 @@ func newInstanceSupport(c cdk.Construct, p *InstanceSettings) *instanceSupport {
 	// A major version upgrade needs a group of the new family while the
 	// old one is still attached: prefix names, create before destroy.
 	family := "postgres" + p.EngineMajor
+	params := []*dbparametergroup.DbParameterGroupParameter{}
+	if p.ForceSSL {
+		params = append(params, &dbparametergroup.DbParameterGroupParameter{Name: str("rds.force_ssl"), Value: str("1")})
+	}
+	if p.SlowStatementMs >= 0 {
+		params = append(params, &dbparametergroup.DbParameterGroupParameter{Name: str("log_min_duration_statement"), Value: str(fmt.Sprint(p.SlowStatementMs))})
+	}
 	s.parameterGroup = dbparametergroup.NewDbParameterGroup(c, str("parameter-group"), &dbparametergroup.DbParameterGroupConfig{
 		NamePrefix:  str(p.Name + "-" + family + "-"),
 		Family:      str(family),
 		Description: str("TLS only, slow statements logged"),
-		Parameter: []*dbparametergroup.DbParameterGroupParameter{
-			{Name: str("rds.force_ssl"), Value: str("1")},
-			{Name: str("log_min_duration_statement"), Value: str(fmt.Sprint(p.SlowStatementMs))},
-		},
-		Tags:      nameTag(p.Name + "-" + family),
-		Lifecycle: &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: boolp(true)},
+		Parameter:   params,
+		Tags:        nameTag(p.Name + "-" + family),
+		Lifecycle:   &cdktf.TerraformResourceLifecycle{CreateBeforeDestroy: boolp(true)},
 	}).Name()
 
 	if p.MonitoringInterval > 0 {

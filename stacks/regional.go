@@ -78,7 +78,11 @@ func (g *Regional) instanceSettings(env *config.Environment, multiAZ bool) const
 		pi = d.PerformanceInsightsRetentionDays
 	}
 	return constructs.InstanceSettings{
-		Name:                             fmt.Sprintf("%s-%s-db", env.ID(), shortRegion(g.Region)),
+		Name: fmt.Sprintf("%s-%s-db", env.ID(), shortRegion(g.Region)),
+		// One name in both regions (a subnet group is regional). moto 5.2.1
+		// looks a cross-region replica's group up in the source region, so
+		// acme-local's replica needs the names to match.
+		SubnetGroupName:                  env.ID() + "-db",
 		InstanceClass:                    d.InstanceClass,
 		MaxAllocatedStorage:              d.MaxAllocatedStorage,
 		MultiAZ:                          multiAZ,
@@ -98,6 +102,7 @@ func (g *Regional) instanceSettings(env *config.Environment, multiAZ bool) const
 		LogRetentionDays:                 d.LogRetentionDays,
 		LogsKeyArn:                       g.LogsKey.Arn,
 		SlowStatementMs:                  d.SlowStatementMs,
+		ForceSSL:                         *d.ForceSSL,
 		Account:                          env.AccountID,
 		Region:                           g.Region,
 	}
