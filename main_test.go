@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/jsii-runtime-go"
+
 	"github.com/multiregion/multiregion/config"
 )
 
@@ -43,6 +45,7 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "synthesis for the tests failed:", err)
 	}
+	jsii.Close() // os.Exit skips defers: close the kernel or leak /tmp/jsii-runtime.*
 	os.Exit(code)
 }
 

@@ -21,7 +21,7 @@ func TestMain(m *testing.M) {
 // it with cdktf.Testing_Synth (sorted keys, no metadata) and parses it.
 func synthJSON(t *testing.T, build func(stack cdktf.TerraformStack)) tfJSON {
 	t.Helper()
-	app := cdktf.Testing_App(nil)
+	app := cdktf.Testing_App(&cdktf.TestingAppConfig{Outdir: jsii.String(t.TempDir())}) // no stray /tmp/cdktf.outdir.*
 	stack := cdktf.NewTerraformStack(app, jsii.String("test"))
 	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("us-east-1")})
 	build(stack)
