@@ -32,11 +32,12 @@ type Environment struct {
 	// CostCenter is the CostCenter tag. Default: the customer name.
 	CostCenter string `yaml:"cost_center"`
 
-	Primary   Region  `yaml:"primary"`
-	Secondary Region  `yaml:"secondary"`
-	Network   Network `yaml:"network"`
-	Service   Service `yaml:"service"`
-	Backend   Backend `yaml:"backend"`
+	Primary   Region   `yaml:"primary"`
+	Secondary Region   `yaml:"secondary"`
+	Network   Network  `yaml:"network"`
+	Service   Service  `yaml:"service"`
+	Database  Database `yaml:"database"`
+	Backend   Backend  `yaml:"backend"`
 	// Repository is the source repository; nil for none.
 	Repository *Repository `yaml:"repository"`
 	// Pipeline is the delivery pipeline; nil for none. Needs a repository.

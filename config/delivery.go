@@ -298,4 +298,3 @@ func setDefault[T comparable](v *T, def T) {
 	}
 }
 
-func ptr[T any](v T) *T { return &v }
