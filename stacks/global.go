@@ -11,10 +11,15 @@ import (
 // in us-east-1).
 type Global struct {
 	cdktf.TerraformStack
+	// Delivery is the pipeline, its topic, approver role and audit trail;
+	// nil without a pipeline.
+	Delivery *GlobalDelivery
 }
 
-// NewGlobal builds <env>-global, reading both regional stacks.
-func NewGlobal(app cdktf.App, env *config.Environment, primary *Primary, secondary *Secondary) *Global {
+// NewGlobal builds <env>-global, reading both regional stacks, and the
+// staging environment's stacks when its pipeline deploys there first (nil
+// otherwise).
+func NewGlobal(app cdktf.App, env *config.Environment, primary *Primary, secondary *Secondary, staging *Environment) *Global {
 	stack := newStack(app, env, config.RoleGlobal)
 	newProvider(stack, env, env.Primary.Region, "")
 	newProvider(stack, env, env.Secondary.Region, config.RoleSecondary)
@@ -22,5 +27,7 @@ func NewGlobal(app cdktf.App, env *config.Environment, primary *Primary, seconda
 		env.Primary.Region:   primary.Network.VpcID,
 		env.Secondary.Region: secondary.Network.VpcID,
 	})
-	return &Global{TerraformStack: stack}
+	g := &Global{TerraformStack: stack}
+	g.Delivery = buildGlobalDelivery(stack, env, primary, secondary, staging)
+	return g
 }

@@ -15,6 +15,10 @@ type Primary struct {
 	Database *constructs.Database
 	// DB is how this region's app tier reaches the database.
 	DB *DatabaseConnection
+	// Delivery is the source repository and artifact store (nil without a
+	// repository); Build the image build (nil without a pipeline).
+	Delivery *Delivery
+	Build    *constructs.BuildProject
 }
 
 // NewPrimary builds <env>-primary.
@@ -34,6 +38,10 @@ func NewPrimary(app cdktf.App, env *config.Environment) *Primary {
 		WriterAddress: s.Database.Address, ReaderAddress: s.Database.Address,
 		Port: s.Database.Port, DatabaseName: s.Database.DatabaseName,
 		SecretArn: s.Database.SecretArn, SecretKeyArn: s.Database.KeyArn,
+	}
+	s.Delivery = buildDelivery(stack, env, config.RolePrimary, env.Primary)
+	if env.Pipeline != nil {
+		s.Build = buildProject(stack, env, s.Regional, s.Delivery, imageRepositoryOf(env, s))
 	}
 	output(stack, "vpc_id", "VPC of the primary region", s.Network.VpcID)
 	output(stack, "database_endpoint", "PostgreSQL writer (host:port)", s.Database.Endpoint)

@@ -19,6 +19,12 @@ type Secondary struct {
 	Replica *constructs.Replica
 	// DB is how this region's app tier reaches the database.
 	DB *DatabaseConnection
+	// Delivery is the replica repository and artifact store (nil without a
+	// repository); ArtifactReplication copies the primary's artifacts here
+	// and Mirror keeps the replica in sync (nil when not configured).
+	Delivery            *Delivery
+	ArtifactReplication *constructs.BucketReplication
+	Mirror              *constructs.RepositoryMirror
 }
 
 // NewSecondary builds <env>-secondary, reading the primary through its struct.
@@ -46,6 +52,8 @@ func NewSecondary(app cdktf.App, env *config.Environment, primary *Primary) *Sec
 		AccepterProvider: primaryRegion,
 	})
 	s.buildDatabase(env, primary)
+	s.Delivery = buildDelivery(stack, env, config.RoleSecondary, env.Secondary)
+	s.buildSecondaryDelivery(env, primary, primaryRegion)
 	output(stack, "vpc_id", "VPC of the secondary region", s.Network.VpcID)
 	output(stack, "peering_connection_id", "VPC peering connection to the primary region", s.Peering.ConnectionID)
 	return s

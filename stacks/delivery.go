@@ -1,0 +1,289 @@
+package stacks
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/multiregion/multiregion/config"
+	"github.com/multiregion/multiregion/constructs"
+)
+
+// Delivery is one region's share of the delivery pipeline.
+type Delivery struct {
+	// Key encrypts the region's artifacts and repository.
+	Key *constructs.Key
+	// Repository is the CodeCommit source (primary) or its replica
+	// (secondary); nil for an s3 source or without a replica.
+	Repository *constructs.CodeRepository
+	// Artifacts is the region's artifact store; nil without a pipeline.
+	Artifacts *constructs.ArtifactBucket
+}
+
+// Image definitions files the build writes, one per deploy target.
+const (
+	imageDefinitionsPrimary   = "imagedefinitions-primary.json"
+	imageDefinitionsSecondary = "imagedefinitions-secondary.json"
+	imageDefinitionsStaging   = "imagedefinitions-staging.json"
+)
+
+// sourceObjectKey is where an s3 source's archive is uploaded.
+func sourceObjectKey(env *config.Environment) string {
+	return "source/" + env.Repository.Name + ".zip"
+}
+
+// defaultBuildImage runs the mirror job when there is no pipeline.
+const defaultBuildImage = "aws/codebuild/amazonlinux-x86_64-standard:5.0"
+
+func deliveryLogRetention(env *config.Environment) int { return pick(env.Production(), 365, 30) }
+
+func pick[T any](cond bool, yes, no T) T {
+	if cond {
+		return yes
+	}
+	return no
+}
+
+// buildDelivery adds a region's key, repository (primary: the source;
+// secondary: the replica) and artifact store. Nil without a repository.
+func buildDelivery(stack cdktf.TerraformStack, env *config.Environment, role string, r config.Region) *Delivery {
+	if env.Repository == nil {
+		return nil
+	}
+	prefix := fmt.Sprintf("%s-%s", env.ID(), shortRegion(r.Region))
+	d := &Delivery{}
+	d.Key = constructs.NewKey(stack, "delivery-key", &constructs.KeyProps{
+		Alias:       prefix + "-delivery",
+		Description: fmt.Sprintf("%s: source and pipeline artifacts in %s", env.ID(), r.Region),
+		Account:     env.AccountID,
+		Region:      r.Region,
+	})
+	codecommit := env.Repository.Type == config.RepositoryCodeCommit
+	if role == config.RolePrimary && codecommit || role == config.RoleSecondary && *env.Repository.Replica {
+		what := "source"
+		if role == config.RoleSecondary {
+			what = "replica of the source in " + env.Primary.Region
+		}
+		d.Repository = constructs.NewCodeRepository(stack, "code-repository", &constructs.CodeRepositoryProps{
+			Name:        env.Repository.Name,
+			Description: fmt.Sprintf("%s: %s", env.ID(), what),
+			KeyArn:      d.Key.Arn,
+		})
+	}
+	if env.Pipeline != nil {
+		var ignore []string
+		if env.Emulator != nil {
+			ignore = []string{"eventbridge"} // moto does not store it
+		}
+		d.Artifacts = constructs.NewArtifactBucket(stack, "artifacts", &constructs.ArtifactBucketProps{
+			Name:          fmt.Sprintf("%s-artifacts-%s", prefix, env.AccountID),
+			LogBucketName: fmt.Sprintf("%s-artifact-logs-%s", prefix, env.AccountID),
+			Account:       env.AccountID,
+			KeyArn:        d.Key.Arn,
+			RetentionDays: env.Pipeline.ArtifactRetentionDays,
+			ForceDestroy:  !env.Production(),
+			// An s3 source is uploaded here and starts the pipeline.
+			EventBridge:           role == config.RolePrimary && !codecommit,
+			EmulatorIgnoreChanges: ignore,
+		})
+	}
+	return d
+}
+
+// buildProject adds the image build to the primary stack.
+func buildProject(stack cdktf.TerraformStack, env *config.Environment, r *Regional, d *Delivery, img imageRepository) *constructs.BuildProject {
+	if env.Pipeline == nil {
+		return nil
+	}
+	b := env.Pipeline.Build
+	props := &constructs.BuildProjectProps{
+		Name:           env.ID() + "-build",
+		Account:        env.AccountID,
+		Region:         env.Primary.Region,
+		Image:          b.Image,
+		ComputeType:    b.ComputeType,
+		TimeoutMinutes: b.TimeoutMinutes,
+		Buildspec:      "buildspec.yml",
+		Variables: map[string]string{
+			"AWS_ACCOUNT_ID":   env.AccountID,
+			"PRIMARY_REGION":   env.Primary.Region,
+			"SECONDARY_REGION": env.Secondary.Region,
+			"IMAGE_REPOSITORY": img.Name,
+			"CONTAINER_NAME":   img.Container,
+		},
+		ArtifactBucketArn:  d.Artifacts.Arn,
+		ArtifactKeyArn:     d.Key.Arn,
+		PushRepositoryArns: []*string{img.Arn},
+		ReadRepositoryArns: []*string{img.SecondaryArn},
+		LogsKeyArn:         r.LogsKey.Arn,
+		LogRetentionDays:   deliveryLogRetention(env),
+	}
+	if env.Emulator != nil {
+		props.EmulatorSourceLocation = *d.Artifacts.Name
+		props.EmulatorIgnoreChanges = []string{"encryption_key"} // moto answers alias/aws/s3
+	}
+	return constructs.NewBuildProject(stack, "build", props)
+}
+
+// buildSecondaryDelivery adds what links the secondary's delivery to the
+// primary: artifact replication into this region and the repository
+// mirror, both through the primary-region provider.
+func (s *Secondary) buildSecondaryDelivery(env *config.Environment, primary *Primary, primaryRegion cdktf.TerraformProvider) {
+	if s.Delivery == nil {
+		return
+	}
+	if s.Delivery.Artifacts != nil && primary.Delivery.Artifacts != nil {
+		var ignore []string
+		if env.Emulator != nil {
+			ignore = []string{"rule"} // moto drops delete marker replication and KMS source selection
+		}
+		s.ArtifactReplication = constructs.NewBucketReplication(s.TerraformStack, "artifact-replication", &constructs.BucketReplicationProps{
+			RoleName:              env.ID() + "-artifact-replication",
+			Account:               env.AccountID,
+			Source:                primary.Delivery.Artifacts,
+			SourceRegion:          env.Primary.Region,
+			Provider:              primaryRegion,
+			Destination:           s.Delivery.Artifacts,
+			DestinationRegion:     env.Secondary.Region,
+			EmulatorIgnoreChanges: ignore,
+		})
+	}
+	if s.Delivery.Repository != nil && primary.Delivery.Repository != nil {
+		image := defaultBuildImage
+		if env.Pipeline != nil {
+			image = env.Pipeline.Build.Image
+		}
+		var ignore []string
+		if env.Emulator != nil {
+			ignore = []string{"encryption_key"}
+		}
+		s.Mirror = constructs.NewRepositoryMirror(s.TerraformStack, "repository-mirror", &constructs.RepositoryMirrorProps{
+			Name:                  env.ID() + "-mirror",
+			Account:               env.AccountID,
+			Region:                env.Primary.Region,
+			Provider:              primaryRegion,
+			Source:                primary.Delivery.Repository,
+			SourceKeyArn:          primary.Delivery.Key.Arn,
+			Replica:               s.Delivery.Repository,
+			ReplicaKeyArn:         s.Delivery.Key.Arn,
+			Image:                 image,
+			LogsKeyArn:            primary.LogsKey.Arn, // the job runs in the primary region
+			LogRetentionDays:      deliveryLogRetention(env),
+			EmulatorIgnoreChanges: ignore,
+		})
+	}
+}
+
+// GlobalDelivery is the pipeline and what serves it.
+type GlobalDelivery struct {
+	Pipeline *constructs.Pipeline
+	// Topic gets approval requests and failed executions.
+	Topic    *constructs.Topic
+	Approver *constructs.ApproverRole
+	Trail    *constructs.Trail
+}
+
+// buildGlobalDelivery adds the pipeline, its topic, approver role and audit
+// trail to the global stack. staging is the staging environment's stacks,
+// nil for none.
+func buildGlobalDelivery(stack cdktf.TerraformStack, env *config.Environment, primary *Primary, secondary *Secondary, staging *Environment) *GlobalDelivery {
+	p := env.Pipeline
+	if p == nil {
+		return nil
+	}
+	g := &GlobalDelivery{}
+	if *p.CloudTrail {
+		g.Trail = constructs.NewTrail(stack, "audit-trail", &constructs.TrailProps{
+			Name:          env.ID() + "-audit",
+			BucketName:    fmt.Sprintf("%s-audit-%s", env.ID(), env.AccountID),
+			Account:       env.AccountID,
+			Region:        env.Primary.Region,
+			RetentionDays: pick(env.Production(), 2557, 365),
+			ForceDestroy:  !env.Production(),
+		})
+	}
+	if !*p.CodePipeline {
+		return g
+	}
+	name := env.ID() + "-pipeline"
+	topicKey := constructs.NewKey(stack, "delivery-notifications-key", &constructs.KeyProps{
+		Alias:             env.ID() + "-delivery-notifications",
+		Description:       env.ID() + ": pipeline notifications",
+		Account:           env.AccountID,
+		Region:            env.Primary.Region,
+		ServicePrincipals: []string{"events.amazonaws.com"},
+	})
+	g.Topic = constructs.NewTopic(stack, "delivery-topic", &constructs.TopicProps{
+		Name:              env.ID() + "-delivery",
+		Account:           env.AccountID,
+		KeyArn:            topicKey.Arn,
+		Emails:            p.ApprovalEmails,
+		PublisherServices: []string{"events.amazonaws.com"},
+	})
+
+	props := &constructs.PipelineProps{
+		Name:    name,
+		Account: env.AccountID,
+		Region:  env.Primary.Region,
+		Stores: []constructs.ArtifactStore{
+			{Region: env.Primary.Region, Bucket: primary.Delivery.Artifacts},
+			{Region: env.Secondary.Region, Bucket: secondary.Delivery.Artifacts},
+		},
+		BuildProjectName:     primary.Build.Name,
+		BuildProjectArn:      primary.Build.Arn,
+		ProductionStage:      pick(env.Production() || staging != nil, constructs.StageDeployToProduction, "Deploy"),
+		NotificationTopicArn: g.Topic.Arn,
+	}
+	if env.Repository.Type == config.RepositoryCodeCommit {
+		props.Source = constructs.PipelineSource{Repository: primary.Delivery.Repository, RepositoryKeyArn: primary.Delivery.Key.Arn, Branch: env.Repository.DefaultBranch}
+	} else {
+		props.Source = constructs.PipelineSource{Bucket: primary.Delivery.Artifacts, ObjectKey: sourceObjectKey(env)}
+	}
+	props.Production = []constructs.EcsDeployTarget{
+		ecsTarget(env, primary.Regional, env.Primary.Region, imageDefinitionsPrimary),
+		ecsTarget(env, secondary.Regional, env.Secondary.Region, imageDefinitionsSecondary),
+	}
+	var stagingURL *string
+	if staging != nil {
+		t := ecsTarget(staging.Config, staging.Primary.Regional, staging.Config.Primary.Region, imageDefinitionsStaging)
+		t.Action = "Deploy-" + staging.Config.ID()
+		props.Staging = &t
+		img := imageRepositoryOf(staging.Config, staging.Primary)
+		props.BuildVariables = map[string]*string{
+			"STAGING_REPOSITORY_URI": img.URL,
+			"STAGING_CONTAINER_NAME": &img.Container,
+		}
+		// The build pushes the image into the staging environment's own
+		// repository too; that grant lives here, beside the reference.
+		constructs.GrantImagePush(stack, "staging-image-push", primary.Build.RoleName, img.Arn)
+		stagingURL = stagingEndpoint(staging)
+	}
+	if env.ApprovalRequired() {
+		data := fmt.Sprintf("Release to %s (both regions).", env.ID())
+		if staging != nil {
+			data = fmt.Sprintf("Check %s, then approve the release to %s (both regions).", staging.Config.ID(), env.ID())
+		}
+		props.Approval = &constructs.ApprovalGate{
+			TopicArn:       g.Topic.Arn,
+			TopicKeyArn:    topicKey.Arn,
+			TimeoutMinutes: p.ApprovalTimeoutMinutes,
+			CustomData:     data,
+			ExternalURL:    stagingURL,
+		}
+	}
+	g.Pipeline = constructs.NewPipeline(stack, "pipeline", props)
+	if env.ApprovalRequired() {
+		g.Approver = constructs.NewApproverRole(stack, "approver", &constructs.ApproverRoleProps{
+			Name:       env.ID() + "-approver",
+			Account:    env.AccountID,
+			Region:     env.Primary.Region,
+			Principals: p.Approvers,
+			Pipeline:   name,
+			Stage:      constructs.StageManualApproval,
+			Action:     constructs.ApprovalAction,
+		})
+		output(stack, "approver_role_arn", "Role that may approve or reject releases", g.Approver.Arn)
+	}
+	output(stack, "pipeline_name", "Delivery pipeline", g.Pipeline.Name)
+	return g
+}
