@@ -186,7 +186,9 @@ type BucketReplicationProps struct {
 	// of the source bucket).
 	SourceRegion string
 	Provider     cdktf.TerraformProvider
-	Destination  *ArtifactBucket
+	// Destination is a bucket of the caller's stack; Source must be
+	// versioned before this is applied (it is, in an upstream stack).
+	Destination *ArtifactBucket
 	// DestinationRegion is where the replicas are re-encrypted with the
 	// destination bucket's key.
 	DestinationRegion string
@@ -239,8 +241,10 @@ func NewBucketReplication(scope cdk.Construct, id string, p *BucketReplicationPr
 			},
 		}},
 		Lifecycle: lc,
-		// Both buckets must be versioned before a rule is accepted.
-		DependsOn: &[]cdktf.ITerraformDependable{p.Source.Versioning, p.Destination.Versioning},
+		// Both buckets must be versioned before a rule is accepted. The
+		// source lives in an upstream stack (applied, so versioned, first):
+		// a dependency across stacks cannot be expressed in depends_on.
+		DependsOn: &[]cdktf.ITerraformDependable{p.Destination.Versioning},
 	})
 	return &BucketReplication{Construct: c, RoleArn: role.Arn()}
 }

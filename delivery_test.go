@@ -1,0 +1,195 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/multiregion/multiregion/config"
+)
+
+// policyDoc is an IAM policy as synthesized.
+type policyDoc struct {
+	Statement []struct {
+		Effect    string
+		Action    any
+		Resource  any
+		Principal any
+	}
+}
+
+func list(v any) []string {
+	switch v := v.(type) {
+	case string:
+		return []string{v}
+	case []any:
+		var out []string
+		for _, x := range v {
+			out = append(out, fmt.Sprint(x))
+		}
+		return out
+	}
+	return nil
+}
+
+// TestNoWildcardActionOnWildcardResource: no role policy of any stack
+// allows a wildcard action on every resource.
+func TestNoWildcardActionOnWildcardResource(t *testing.T) {
+	for _, name := range stackNames(t) {
+		s := loadStack(t, name)
+		check := func(what string, raw any) {
+			var d policyDoc
+			if err := json.Unmarshal([]byte(raw.(string)), &d); err != nil {
+				t.Errorf("%s %s: %v", name, what, err)
+				return
+			}
+			for _, st := range d.Statement {
+				if st.Effect != "Allow" || !slices.Contains(list(st.Resource), "*") {
+					continue
+				}
+				for _, a := range list(st.Action) {
+					if strings.Contains(a, "*") {
+						t.Errorf("%s %s allows %s on *", name, what, a)
+					}
+				}
+			}
+		}
+		for id, p := range s.resources("aws_iam_role_policy") {
+			check(id, p["policy"])
+		}
+		for id, p := range s.resources("aws_iam_policy") {
+			check(id, p["policy"])
+		}
+	}
+}
+
+// envByID returns a synthesized example environment's config.
+func envByID(t *testing.T, id string) *config.Environment {
+	t.Helper()
+	for _, e := range synthEnvs {
+		if e.ID() == id {
+			return e
+		}
+	}
+	t.Fatalf("no environment %s", id)
+	return nil
+}
+
+func onlyResource(t *testing.T, s stack, typ string) (string, map[string]any) {
+	t.Helper()
+	rs := s.resources(typ)
+	if len(rs) != 1 {
+		t.Fatalf("%d %s, want 1", len(rs), typ)
+	}
+	for k, v := range rs {
+		return k, v
+	}
+	return "", nil
+}
+
+// acme-prod's pipeline: the seed's stages; production in both regions in
+// parallel, each with an artifact store; the approval notifies the topic;
+// staging is acme-staging's primary service.
+func TestProdPipeline(t *testing.T) {
+	g := loadStack(t, "acme-prod-global")
+	_, p := onlyResource(t, g, "aws_codepipeline")
+	var names []string
+	actions := map[string][]map[string]any{}
+	for _, st := range p["stage"].([]any) {
+		st := st.(map[string]any)
+		names = append(names, st["name"].(string))
+		for _, a := range st["action"].([]any) {
+			actions[st["name"].(string)] = append(actions[st["name"].(string)], a.(map[string]any))
+		}
+	}
+	if want := []string{"Source", "Build", "Deploy_to_Staging", "Manual_Approval", "Deploy_to_Production"}; !slices.Equal(names, want) {
+		t.Errorf("stages %v, want %v", names, want)
+	}
+	stores := map[string]bool{}
+	for _, s := range p["artifact_store"].([]any) {
+		stores[s.(map[string]any)["region"].(string)] = true
+	}
+	var regions []string
+	for _, a := range actions["Deploy_to_Production"] {
+		regions = append(regions, a["region"].(string))
+		if !stores[a["region"].(string)] {
+			t.Errorf("no artifact store in %s", a["region"])
+		}
+	}
+	slices.Sort(regions)
+	if !slices.Equal(regions, []string{"us-east-1", "us-west-2"}) {
+		t.Errorf("production actions in %v", regions)
+	}
+	topic, _ := onlyResource(t, g, "aws_sns_topic")
+	if got := actions["Manual_Approval"][0]["configuration"].(map[string]any)["NotificationArn"]; got != "${aws_sns_topic."+topic+".arn}" {
+		t.Errorf("approval notifies %v, want the topic %s", got, topic)
+	}
+	staging := actions["Deploy_to_Staging"][0]
+	if staging["region"] != envByID(t, "acme-staging").Primary.Region {
+		t.Errorf("staging action in %v", staging["region"])
+	}
+}
+
+// The shorter pipeline of an environment without staging or approval.
+func TestDevPipelineIsShort(t *testing.T) {
+	_, p := onlyResource(t, loadStack(t, "acme-dev-global"), "aws_codepipeline")
+	var names []string
+	for _, st := range p["stage"].([]any) {
+		names = append(names, st.(map[string]any)["name"].(string))
+	}
+	if !slices.Equal(names, []string{"Source", "Build", "Deploy"}) {
+		t.Errorf("acme-dev stages %v, want Source, Build, Deploy", names)
+	}
+}
+
+// The mirror job (in the primary region, owned by the secondary stack) is
+// triggered by the source repository's events.
+func TestProdMirror(t *testing.T) {
+	s := loadStack(t, "acme-prod-secondary")
+	var found bool
+	for _, r := range s.resources("aws_cloudwatch_event_rule") {
+		pattern := r["event_pattern"].(string)
+		if strings.Contains(pattern, "aws.codecommit") {
+			found = true
+			if r["provider"] != "aws.primary" || !strings.Contains(pattern, "code-repository") && !strings.Contains(pattern, "remote_state") {
+				t.Errorf("mirror rule %v", r)
+			}
+		}
+	}
+	if !found {
+		t.Error("no mirror rule on the source repository's events")
+	}
+	if n := len(s.resources("aws_s3_bucket_replication_configuration")); n != 1 {
+		t.Errorf("%d artifact replication configurations in the secondary, want 1", n)
+	}
+	if n := len(loadStack(t, "acme-prod-primary").resources("aws_s3_bucket_replication_configuration")); n != 0 {
+		t.Error("the primary owns a replication configuration; the secondary does")
+	}
+}
+
+// Stateful delivery resources keep their Terraform addresses: a changed
+// construct id would destroy a repository, a bucket or a key.
+func TestDeliveryAddresses(t *testing.T) {
+	regional := []string{
+		"aws_codecommit_repository.code-repository_1432962E",
+		"aws_kms_key.delivery-key_E3E52955",
+		"aws_s3_bucket.artifacts_bucket_A41425E9",
+		"aws_s3_bucket.artifacts_log-bucket_5655D931",
+	}
+	want := map[string][]string{
+		"acme-prod-primary":   regional,
+		"acme-prod-secondary": regional,
+		"acme-prod-global":    {"aws_kms_key.audit-trail_key_7FA38FC3", "aws_s3_bucket.audit-trail_bucket_7172A606", "aws_kms_key.delivery-notifications-key_C3671208"},
+	}
+	for name, addresses := range want {
+		s := loadStack(t, name)
+		for _, a := range addresses {
+			typ, id, _ := strings.Cut(a, ".")
+			if _, ok := s.resources(typ)[id]; !ok {
+				t.Errorf("%s has no %s", name, a)
+			}
+		}
+	}
+}
