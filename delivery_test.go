@@ -169,12 +169,15 @@ func TestProdMirror(t *testing.T) {
 	}
 }
 
+// deliveryKeyAddress is the delivery key of each regional stack.
+const deliveryKeyAddress = "aws_kms_key.delivery-key_E3E52955"
+
 // Stateful delivery resources keep their Terraform addresses: a changed
 // construct id would destroy a repository, a bucket or a key.
 func TestDeliveryAddresses(t *testing.T) {
 	regional := []string{
 		"aws_codecommit_repository.code-repository_1432962E",
-		"aws_kms_key.delivery-key_E3E52955",
+		deliveryKeyAddress,
 		"aws_s3_bucket.artifacts_bucket_A41425E9",
 		"aws_s3_bucket.artifacts_log-bucket_5655D931",
 	}

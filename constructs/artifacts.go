@@ -1,6 +1,7 @@
 package constructs
 
 import (
+	"encoding/json"
 	"fmt"
 
 	cdk "github.com/aws/constructs-go/constructs/v10"
@@ -69,16 +70,7 @@ func NewArtifactBucket(scope cdk.Construct, id string, p *ArtifactBucketProps) *
 	lockDown(c, "log-bucket", logs, nil)
 	logsPolicy := s3bucketpolicy.NewS3BucketPolicy(c, str("log-bucket-policy"), &s3bucketpolicy.S3BucketPolicyConfig{
 		Bucket: logs.Id(),
-		Policy: Policy(
-			Statement{
-				Sid: "S3ServerAccessLogs", Effect: "Allow",
-				Principal: ServicePrincipal("logging.s3.amazonaws.com"),
-				Action:    []string{"s3:PutObject"},
-				Resource:  []string{*logs.Arn() + "/*"},
-				Condition: map[string]map[string]any{"StringEquals": {"aws:SourceAccount": p.Account}},
-			},
-			denyInsecureTransport(logs.Arn()),
-		).JSON(),
+		Policy: logDeliveryPolicy(*logs.Arn(), p.Account),
 	})
 	expire(c, "log-bucket", logs, p.RetentionDays)
 
@@ -161,6 +153,30 @@ func expire(c cdk.Construct, prefix string, bucket s3bucket.S3Bucket, days int) 
 			AbortIncompleteMultipartUpload: &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload{{DaysAfterInitiation: num(7)}},
 		}},
 	})
+}
+
+// logDeliveryPolicy lets S3 server access logging of this account write
+// into the log bucket, over TLS only. Resource and Action are plain strings:
+// moto accepts log delivery only when they are (AWS takes either form).
+func logDeliveryPolicy(bucketArn, account string) *string {
+	doc := map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []any{
+			map[string]any{
+				"Sid": "S3ServerAccessLogs", "Effect": "Allow",
+				"Principal": ServicePrincipal("logging.s3.amazonaws.com"),
+				"Action":    "s3:PutObject",
+				"Resource":  bucketArn + "/*",
+				"Condition": map[string]map[string]any{"StringEquals": {"aws:SourceAccount": account}},
+			},
+			denyInsecureTransport(&bucketArn),
+		},
+	}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		panic(err) // strings and maps only: cannot fail
+	}
+	return str(string(b))
 }
 
 // denyInsecureTransport denies every request to the bucket that is not TLS.
