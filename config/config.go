@@ -37,6 +37,10 @@ type Environment struct {
 	Network   Network `yaml:"network"`
 	Service   Service `yaml:"service"`
 	Backend   Backend `yaml:"backend"`
+	// DNS is the app's domain, hosted zone, health checks and failover
+	// records; CDN the CloudFront distribution in front of both regions.
+	DNS DNS `yaml:"dns"`
+	CDN CDN `yaml:"cdn"`
 	// Emulator, when set, points every AWS provider at an AWS emulator
 	// (moto_server) with test credentials, like LocalStack's tflocal.
 	Emulator *Emulator `yaml:"emulator"`

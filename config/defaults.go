@@ -37,6 +37,7 @@ func (e *Environment) ApplyDefaults() {
 	if e.Service.Port == 0 {
 		e.Service.Port = 8080
 	}
+	e.applyEdgeDefaults(prod)
 	if e.Backend.Type == "" {
 		e.Backend.Type = BackendLocal
 	}
