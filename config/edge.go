@@ -192,7 +192,7 @@ func (e *Environment) applyEdgeDefaults(prod bool) {
 }
 
 var (
-	dnsLabelRe   = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+	domainLabelRe   = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
 	tldRe        = regexp.MustCompile(`^[a-z][a-z0-9-]*[a-z0-9]$`)
 	hostedZoneRe = regexp.MustCompile(`^Z[A-Z0-9]{1,31}$`)
 	pathPatRe    = regexp.MustCompile(`^/[A-Za-z0-9_\-.*$/~"'@:+&]*$`)
@@ -215,7 +215,7 @@ func validDNSName(name string) bool {
 		return false
 	}
 	for _, l := range labels {
-		if !dnsLabelRe.MatchString(l) {
+		if !domainLabelRe.MatchString(l) {
 			return false
 		}
 	}

@@ -108,7 +108,7 @@ func NewDNS(scope cdk.Construct, id string, p *DNSProps) *DNS {
 		d.ZoneID, d.NameServers = zone.ZoneId(), zone.NameServers()
 	}
 	for _, t := range p.Targets {
-		check := healthCheck(c, p, t)
+		check := newHealthCheck(c, p, t)
 		d.HealthCheckIDs[t.Role] = check
 		healthCheckAlarm(c, p, t, check)
 		// The failover pair: PRIMARY while its check passes, else SECONDARY.
@@ -129,9 +129,9 @@ func NewDNS(scope cdk.Construct, id string, p *DNSProps) *DNS {
 	return d
 }
 
-// healthCheck creates the Route 53 health check of one region and returns
+// newHealthCheck creates the Route 53 health check of one region and returns
 // its id.
-func healthCheck(c cdk.Construct, p *DNSProps, t FailoverTarget) *string {
+func newHealthCheck(c cdk.Construct, p *DNSProps, t FailoverTarget) *string {
 	h := p.HealthCheck
 	name := fmt.Sprintf("%s-%s", p.Name, t.Role)
 	cfg := &route53healthcheck.Route53HealthCheckConfig{
