@@ -32,11 +32,12 @@ type Environment struct {
 	// CostCenter is the CostCenter tag. Default: the customer name.
 	CostCenter string `yaml:"cost_center"`
 
-	Primary   Region  `yaml:"primary"`
-	Secondary Region  `yaml:"secondary"`
-	Network   Network `yaml:"network"`
-	Service   Service `yaml:"service"`
-	Backend   Backend `yaml:"backend"`
+	Primary   Region   `yaml:"primary"`
+	Secondary Region   `yaml:"secondary"`
+	Network   Network  `yaml:"network"`
+	Service   Service  `yaml:"service"`
+	Database  Database `yaml:"database"`
+	Backend   Backend  `yaml:"backend"`
 	// DNS is the app's domain, hosted zone, health checks and failover
 	// records; CDN the CloudFront distribution in front of both regions.
 	DNS DNS `yaml:"dns"`

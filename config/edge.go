@@ -192,11 +192,11 @@ func (e *Environment) applyEdgeDefaults(prod bool) {
 }
 
 var (
-	domainLabelRe   = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
-	tldRe        = regexp.MustCompile(`^[a-z][a-z0-9-]*[a-z0-9]$`)
-	hostedZoneRe = regexp.MustCompile(`^Z[A-Z0-9]{1,31}$`)
-	pathPatRe    = regexp.MustCompile(`^/[A-Za-z0-9_\-.*$/~"'@:+&]*$`)
-	usEast1Cert  = regexp.MustCompile(`^arn:aws:acm:us-east-1:([0-9]{12}):certificate/[0-9a-f-]{36}$`)
+	domainLabelRe = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+	tldRe         = regexp.MustCompile(`^[a-z][a-z0-9-]*[a-z0-9]$`)
+	hostedZoneRe  = regexp.MustCompile(`^Z[A-Z0-9]{1,31}$`)
+	pathPatRe     = regexp.MustCompile(`^/[A-Za-z0-9_\-.*$/~"'@:+&]*$`)
+	usEast1Cert   = regexp.MustCompile(`^arn:aws:acm:us-east-1:([0-9]{12}):certificate/[0-9a-f-]{36}$`)
 )
 
 // maxAPIPaths keeps the distribution well inside CloudFront's default quota
@@ -364,5 +364,3 @@ func setDefault[T comparable](v *T, def T) {
 		*v = def
 	}
 }
-
-func ptr[T any](v T) *T { return &v }
