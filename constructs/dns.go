@@ -89,6 +89,8 @@ type DNS struct {
 	OriginName string
 	// HealthCheckIDs by role.
 	HealthCheckIDs map[string]*string
+	// OriginRecords are the failover pair, for records that alias it.
+	OriginRecords []cdktf.ITerraformDependable
 }
 
 // NewDNS creates the zone (unless given), the health checks and their
@@ -112,7 +114,7 @@ func NewDNS(scope cdk.Construct, id string, p *DNSProps) *DNS {
 		d.HealthCheckIDs[t.Role] = check
 		healthCheckAlarm(c, p, t, check)
 		// The failover pair: PRIMARY while its check passes, else SECONDARY.
-		route53record.NewRoute53Record(c, str("origin-"+t.Role), &route53record.Route53RecordConfig{
+		record := route53record.NewRoute53Record(c, str("origin-"+t.Role), &route53record.Route53RecordConfig{
 			ZoneId:                d.ZoneID,
 			Name:                  str(d.OriginName),
 			Type:                  str("A"),
@@ -125,6 +127,7 @@ func NewDNS(scope cdk.Construct, id string, p *DNSProps) *DNS {
 				EvaluateTargetHealth: boolp(true),
 			},
 		})
+		d.OriginRecords = append(d.OriginRecords, record)
 	}
 	return d
 }
@@ -212,6 +215,9 @@ type AliasTarget struct {
 	EvaluateTargetHealth bool
 	// IPv6 adds AAAA records beside the A records.
 	IPv6 bool
+	// DependsOn: records of the zone the target needs (Route 53 refuses an
+	// alias of a record that does not exist yet).
+	DependsOn []cdktf.ITerraformDependable
 }
 
 // AliasRecords points names of the zone at target: the app's own names.
@@ -222,7 +228,7 @@ func (d *DNS) AliasRecords(id string, names []string, target AliasTarget) {
 	}
 	for i, name := range names {
 		for _, typ := range types {
-			route53record.NewRoute53Record(d, str(fmt.Sprintf("%s-%d-%s", id, i, strings.ToLower(typ))), &route53record.Route53RecordConfig{
+			route53record.NewRoute53Record(d.Construct, str(fmt.Sprintf("%s-%d-%s", id, i, strings.ToLower(typ))), &route53record.Route53RecordConfig{
 				ZoneId: d.ZoneID,
 				Name:   str(name),
 				Type:   str(typ),
@@ -231,7 +237,15 @@ func (d *DNS) AliasRecords(id string, names []string, target AliasTarget) {
 					ZoneId:               target.ZoneID,
 					EvaluateTargetHealth: boolp(target.EvaluateTargetHealth),
 				},
+				DependsOn: dependsOn(target.DependsOn),
 			})
 		}
 	}
+}
+
+func dependsOn(deps []cdktf.ITerraformDependable) *[]cdktf.ITerraformDependable {
+	if len(deps) == 0 {
+		return nil
+	}
+	return &deps
 }
