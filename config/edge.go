@@ -86,6 +86,9 @@ type CDN struct {
 	// balancers require: anything else reaching them directly gets a 403
 	// (the health check path excepted). Default true.
 	OriginVerifyHeader *bool `yaml:"origin_verify_header"`
+	// OriginSecretVersion: raising it makes Terraform draw a new secret
+	// (rotation, see README). Default 1.
+	OriginSecretVersion int `yaml:"origin_secret_version"`
 	// APIPaths are path patterns CloudFront never caches and forwards with
 	// every header, cookie and query string. Default [/api/*].
 	APIPaths []string `yaml:"api_paths"`
@@ -178,6 +181,9 @@ func (e *Environment) applyEdgeDefaults(prod bool) {
 	}
 	if c.OriginVerifyHeader == nil {
 		c.OriginVerifyHeader = ptr(true)
+	}
+	if *c.OriginVerifyHeader {
+		setDefault(&c.OriginSecretVersion, 1)
 	}
 	if c.APIPaths == nil {
 		c.APIPaths = []string{"/api/*"}
@@ -324,6 +330,12 @@ func (e *Environment) validateCDN(c *problems) {
 			c.add("cdn.certificate_arn", cdn.CertificateARN, "a certificate of account %s", e.AccountID)
 		}
 	}
+	switch v := cdn.OriginSecretVersion; {
+	case !*cdn.OriginVerifyHeader && v != 0:
+		c.add("cdn.origin_secret_version", v, "only with cdn.origin_verify_header true (it is false)")
+	case *cdn.OriginVerifyHeader && v < 1:
+		c.add("cdn.origin_secret_version", v, "1 or more; raise it to rotate the secret")
+	}
 	if cdn.AccessLogRetentionDays < 1 || cdn.AccessLogRetentionDays > 3653 {
 		c.add("cdn.access_log_retention_days", cdn.AccessLogRetentionDays, "1 to 3653 days")
 	}
@@ -345,7 +357,7 @@ func (e *Environment) validateCDN(c *problems) {
 
 // cdnUnset reports whether a cdn section was left out entirely.
 func cdnUnset(c CDN) bool {
-	return c.Enabled == nil && c.PriceClass == "" && c.OriginFailover == nil && c.OriginVerifyHeader == nil &&
+	return c.Enabled == nil && c.PriceClass == "" && c.OriginFailover == nil && c.OriginVerifyHeader == nil && c.OriginSecretVersion == 0 &&
 		c.APIPaths == nil && c.CertificateARN == "" && c.AccessLogRetentionDays == 0 && c.WAF == (WAF{})
 }
 

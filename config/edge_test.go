@@ -30,7 +30,7 @@ func TestEdgeDefaults(t *testing.T) {
 			t.Errorf("health check %+v, want http /health every 10 s, 3 failures", h)
 		}
 		if !env.CDNEnabled() || c.PriceClass != PriceClass100 || !*c.OriginFailover || !env.OriginVerifyHeader() ||
-			!slices.Equal(c.APIPaths, []string{"/api/*"}) || c.AccessLogRetentionDays != 30 {
+			!slices.Equal(c.APIPaths, []string{"/api/*"}) || c.AccessLogRetentionDays != 30 || c.OriginSecretVersion != 1 {
 			t.Errorf("cdn %+v, want on, PriceClass_100, failover, verify header, /api/* uncached, 30-day logs", c)
 		}
 		if env.WAFEnabled() || c.WAF.RateLimit != 0 {
@@ -129,6 +129,8 @@ func TestEdgeBadInput(t *testing.T) {
 			"cdn.certificate_arn", "arn:aws:acm:us-west-2:111111111111:certificate/0f1e2d3c-4b5a-4697-8877-665544332211", []string{"in us-east-1"}},
 		{"certificate of another account", withDomain + "cdn:\n  certificate_arn: arn:aws:acm:us-east-1:999999999999:certificate/0f1e2d3c-4b5a-4697-8877-665544332211\n",
 			"cdn.certificate_arn", "arn:aws:acm:us-east-1:999999999999:certificate/0f1e2d3c-4b5a-4697-8877-665544332211", []string{"account 111111111111"}},
+		{"secret version without the header", withDomain + "cdn:\n  origin_verify_header: false\n  origin_secret_version: 2\n", "cdn.origin_secret_version", "2", []string{"only with cdn.origin_verify_header true"}},
+		{"negative secret version", withDomain + "cdn:\n  origin_secret_version: -1\n", "cdn.origin_secret_version", "-1", []string{"1 or more"}},
 		{"log retention", withDomain + "cdn:\n  access_log_retention_days: 5000\n", "cdn.access_log_retention_days", "5000", []string{"1 to 3653"}},
 		{"unknown key", withDomain + "cdn:\n  waf:\n    rules: [common]\n", "line 6", "rules", []string{"allowed here: enabled, rate_limit"}},
 	} {
