@@ -36,7 +36,11 @@ type Environment struct {
 	Secondary Region  `yaml:"secondary"`
 	Network   Network `yaml:"network"`
 	Service   Service `yaml:"service"`
-	Backend   Backend `yaml:"backend"`
+	// Registry is the ECR repository of the service's images.
+	Registry Registry `yaml:"registry"`
+	// LoadBalancer is the ALB in front of the service in each region.
+	LoadBalancer LoadBalancer `yaml:"load_balancer"`
+	Backend      Backend      `yaml:"backend"`
 	// Emulator, when set, points every AWS provider at an AWS emulator
 	// (moto_server) with test credentials, like LocalStack's tflocal.
 	Emulator *Emulator `yaml:"emulator"`
@@ -65,12 +69,6 @@ type Network struct {
 	NAT string `yaml:"nat"`
 	// FlowLogRetentionDays is the retention of the VPC flow log groups.
 	FlowLogRetentionDays int `yaml:"flow_log_retention_days"`
-}
-
-// Service is the containerized application both regions run.
-type Service struct {
-	// Port the container listens on. Default 8080.
-	Port int `yaml:"port"`
 }
 
 // Backend types.
