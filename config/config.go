@@ -41,6 +41,11 @@ type Environment struct {
 	// LoadBalancer is the ALB in front of the service in each region.
 	LoadBalancer LoadBalancer `yaml:"load_balancer"`
 	Backend      Backend      `yaml:"backend"`
+	// RegistryReplication is the ECR replication configuration of the
+	// registry (account and primary region) that this environment's primary
+	// stack owns; empty when another environment owns it (see
+	// assignReplication). Computed, not read from the file.
+	RegistryReplication []ReplicationRule `yaml:"-"`
 	// Emulator, when set, points every AWS provider at an AWS emulator
 	// (moto_server) with test credentials, like LocalStack's tflocal.
 	Emulator *Emulator `yaml:"emulator"`

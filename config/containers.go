@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -210,4 +211,45 @@ var sslPolicies = []string{
 	"ELBSecurityPolicy-TLS13-1-3-2021-06",
 	"ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
 	"ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
+}
+
+// ReplicationRule replicates the named repositories of a registry to a
+// destination region.
+type ReplicationRule struct {
+	Region       string
+	Repositories []string
+}
+
+// assignReplication gives each registry (account and primary region) one
+// owner. ECR has one replication configuration per registry, so two
+// environments of one account and region (staging and prod, say) would
+// overwrite each other's rules: the environment with the smallest id owns
+// the configuration and lists every replicating repository of the
+// registry; the others get none.
+func assignReplication(envs []*Environment) {
+	type registry struct{ account, region string }
+	owners := map[registry]*Environment{}
+	members := map[registry][]*Environment{}
+	for _, e := range envs {
+		e.RegistryReplication = nil
+		if e.Registry.Replication == nil || !*e.Registry.Replication {
+			continue
+		}
+		k := registry{e.AccountID, e.Primary.Region}
+		if o := owners[k]; o == nil || e.ID() < o.ID() {
+			owners[k] = e
+		}
+		members[k] = append(members[k], e)
+	}
+	for k, owner := range owners {
+		byRegion := map[string][]string{}
+		for _, e := range members[k] {
+			byRegion[e.Secondary.Region] = append(byRegion[e.Secondary.Region], e.RepositoryName())
+		}
+		for _, region := range sortedKeys(byRegion) {
+			repos := byRegion[region]
+			slices.Sort(repos)
+			owner.RegistryReplication = append(owner.RegistryReplication, ReplicationRule{Region: region, Repositories: slices.Compact(repos)})
+		}
+	}
 }

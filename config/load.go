@@ -53,6 +53,7 @@ func LoadDir(dir string, selection []string) ([]*Environment, error) {
 		byID[env.ID()] = path
 		envs = append(envs, env)
 	}
+	assignReplication(envs) // registries shared by environments of one account
 	selected, err := selectEnvs(envs, selection)
 	if err != nil {
 		all = append(all, Problem{File: dir, Field: "environment selection", Value: strings.Join(selection, ","), Want: err.Error()})
@@ -121,6 +122,7 @@ func Parse(path string, data []byte) (*Environment, error) {
 		ps = decodeProblems(path, err)
 	}
 	env.ApplyDefaults()
+	assignReplication([]*Environment{env}) // alone, it owns its registry; LoadDir looks at all files
 	var invalid Problems
 	if errors.As(env.Validate(), &invalid) {
 		ps = append(ps, invalid...)

@@ -18,6 +18,10 @@ type Regional struct {
 	LogsKey *constructs.Key
 	// SecurityGroups of the load balancer, app and database tiers.
 	SecurityGroups *constructs.SecurityGroups
+	// Containers is the container platform (repository, cluster, load
+	// balancer, service), built by buildContainers once the stack's other
+	// capabilities can hand the service their settings.
+	*Containers
 }
 
 // buildRegional builds one region's platform into stack; peer is the other

@@ -40,6 +40,7 @@ func NewSecondary(app cdktf.App, env *config.Environment, primary *Primary) *Sec
 		AccepterRegion:   env.Primary.Region,
 		AccepterProvider: primaryRegion,
 	})
+	s.Containers = buildContainers(stack, env, config.RoleSecondary, s.Regional, AppInputs{})
 	output(stack, "vpc_id", "VPC of the secondary region", s.Network.VpcID)
 	output(stack, "peering_connection_id", "VPC peering connection to the primary region", s.Peering.ConnectionID)
 	return s
