@@ -51,6 +51,10 @@ type Service struct {
 	// SpotPercent is the share of tasks on FARGATE_SPOT (0-100). Default 0
 	// in production, 70 otherwise.
 	SpotPercent *int `yaml:"spot_percent"`
+	// Autoscaling switches the scalable target and its policies on.
+	// Default true; acme-local turns it off (moto lacks Application Auto
+	// Scaling's ListTagsForResource, see README).
+	Autoscaling *bool `yaml:"autoscaling"`
 	// Auto scaling: target tracking on CPU, memory and ALB requests per
 	// target, with these cooldowns.
 	CPUTargetPercent        int `yaml:"cpu_target_percent"`

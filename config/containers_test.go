@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -134,5 +135,35 @@ func TestFargateSizes(t *testing.T) {
 	}
 	if fargateMemory(128) != nil {
 		t.Error("cpu 128 is not a Fargate size")
+	}
+}
+
+// Environments sharing an account and primary region share one ECR
+// registry and so one replication configuration: the smallest id owns it
+// and lists every replicating repository; the others own none.
+func TestSharedRegistryReplication(t *testing.T) {
+	envs, err := LoadDir("environments", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]*Environment{}
+	for _, e := range envs {
+		byID[e.ID()] = e
+	}
+	want := map[string]string{
+		"acme-prod":    "[{us-west-2 [acme-prod/app acme-staging/app]}]", // both in 111111111111 us-east-1
+		"acme-staging": "[]",
+		"acme-dev":     "[{us-west-2 [acme-dev/app]}]",
+		"acme-local":   "[{us-west-2 [acme-local/app]}]",
+	}
+	for id, w := range want {
+		if got := fmt.Sprint(byID[id].RegistryReplication); got != w {
+			t.Errorf("%s replication %s, want %s", id, got, w)
+		}
+	}
+	// Replication off leaves an environment out of the rules.
+	one, _ := Parse("envs/acme-dev.yaml", []byte(minimal+"registry:\n  replication: false\n"))
+	if one.RegistryReplication != nil {
+		t.Errorf("replication off: %v, want none", one.RegistryReplication)
 	}
 }

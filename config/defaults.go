@@ -86,6 +86,9 @@ func (e *Environment) serviceDefaults(prod bool) {
 	if s.SpotPercent == nil {
 		s.SpotPercent = ptr(pick(prod, 0, 70))
 	}
+	if s.Autoscaling == nil {
+		s.Autoscaling = ptr(true)
+	}
 	setDefault(&s.CPUTargetPercent, 70)
 	setDefault(&s.MemoryTargetPercent, 75)
 	setDefault(&s.RequestsPerTarget, 1000)

@@ -87,6 +87,8 @@ type ServiceProps struct {
 	// store (it reports them empty, and every plan would change them).
 	EmulatorIgnoreChanges []string
 
+	// Autoscaling adds the scalable target and the policies below.
+	Autoscaling bool
 	// Target tracking: CPU and memory utilization percent, ALB requests per
 	// target per minute. RequestCountLabel is
 	// <load balancer ARN suffix>/<target group ARN suffix>.
@@ -216,7 +218,9 @@ func NewService(scope cdk.Construct, id string, p *ServiceProps) *Service {
 	})
 	out.Name = svc.Name()
 
-	scaling(c, p, svc)
+	if p.Autoscaling {
+		scaling(c, p, svc)
+	}
 	return out
 }
 
@@ -287,17 +291,27 @@ func ExecutionPolicy(repositoryArn, logGroupArn *string, secrets map[string]*str
 // sorted and without duplicates. A reference is a secret ARN
 // (arn:aws:secretsmanager:<region>:<account>:secret:<name>, seven
 // colon-separated parts) optionally followed by :json-key:version-stage:
-// version-id; the secret is the first seven parts, cut in Go for literal
-// ARNs and by Terraform for references to other resources.
+// version-id, so the secret is the first seven parts: cut in Go for literal
+// ARNs and for a reference that starts with another resource's ARN
+// attribute (the common case: <secret arn>:password::); anything else is
+// cut by Terraform.
 func secretArns(secrets map[string]*string) []string {
 	var out []string
 	for _, ref := range secrets {
-		if *cdktf.Token_IsUnresolved(ref) {
-			out = append(out, *cdktf.Fn_Join(str(":"), cdktf.Token_AsList(cdktf.Fn_Slice(cdktf.Fn_Split(str(":"), ref), num(0), num(7)), nil)))
+		if !*cdktf.Token_IsUnresolved(ref) {
+			parts := strings.Split(*ref, ":")
+			out = append(out, strings.Join(parts[:min(7, len(parts))], ":"))
 			continue
 		}
-		parts := strings.Split(*ref, ":")
-		out = append(out, strings.Join(parts[:min(7, len(parts))], ":"))
+		frags := cdktf.Tokenization_ReverseString(ref)
+		if first := frags.FirstToken(); len(*frags.Tokens()) == 1 && first != nil {
+			arn := cdktf.Token_AsString(first, nil)
+			if rest, ok := strings.CutPrefix(*ref, *arn); ok && (rest == "" || strings.HasPrefix(rest, ":")) {
+				out = append(out, *arn)
+				continue
+			}
+		}
+		out = append(out, *cdktf.Fn_Join(str(":"), cdktf.Token_AsList(cdktf.Fn_Slice(cdktf.Fn_Split(str(":"), ref), num(0), num(7)), nil)))
 	}
 	slices.Sort(out)
 	return slices.Compact(out)

@@ -30,16 +30,16 @@ type AppInputs struct {
 	SecretKeyArns []*string
 }
 
-// serviceEmulatorIgnoreChanges are ecs_service attributes moto accepts but
-// does not store (CreateService drops them; DescribeServices returns them
-// empty), so every plan after an emulator apply would change them again.
+// serviceEmulatorIgnoreChanges are ecs_service attributes moto 5.2.1
+// accepts but does not keep (CreateService drops them; DescribeServices
+// reports them empty or as its own defaults), so every plan after an
+// emulator apply would change them again (capacity_provider_strategy would
+// even replace the service). Measured by re-planning acme-local.
 var serviceEmulatorIgnoreChanges = []string{
+	"availability_zone_rebalancing",
 	"capacity_provider_strategy",
-	"deployment_circuit_breaker",
-	"deployment_maximum_percent",
-	"deployment_minimum_healthy_percent",
-	"health_check_grace_period_seconds",
 	"enable_ecs_managed_tags",
+	"health_check_grace_period_seconds",
 }
 
 // buildContainers adds the container platform to a regional stack. Role
@@ -152,6 +152,7 @@ func buildContainers(stack cdktf.TerraformStack, env *config.Environment, role s
 		HealthCheckGracePeriodSeconds: s.HealthCheckGracePeriodSeconds,
 		PipelineDeploys:               s.DeployedBy == config.DeployedByPipeline,
 		EmulatorIgnoreChanges:         ignore,
+		Autoscaling:                   *s.Autoscaling,
 		CPUTargetPercent:              s.CPUTargetPercent,
 		MemoryTargetPercent:           s.MemoryTargetPercent,
 		RequestsPerTarget:             s.RequestsPerTarget,
