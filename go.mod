@@ -2,13 +2,20 @@ module github.com/multiregion/multiregion
 
 go 1.26.0
 
+// npm packages ship Go code of their own (flatted); keep ./... to this module.
+ignore ./node_modules
+
+require (
+	github.com/aws/constructs-go/constructs/v10 v10.8.1
+	github.com/aws/jsii-runtime-go v1.142.0
+	github.com/cdktf/cdktf-provider-aws-go/aws/v19 v19.65.1
+	github.com/hashicorp/terraform-cdk-go/cdktf v0.21.0
+	gopkg.in/yaml.v3 v3.0.1
+)
+
 require (
 	github.com/Masterminds/semver/v3 v3.5.0 // indirect
-	github.com/aws/constructs-go/constructs/v10 v10.8.1 // indirect
-	github.com/aws/jsii-runtime-go v1.142.0 // indirect
-	github.com/cdktf/cdktf-provider-aws-go/aws/v19 v19.65.1 // indirect
 	github.com/fatih/color v1.19.0 // indirect
-	github.com/hashicorp/terraform-cdk-go/cdktf v0.21.0 // indirect
 	github.com/mattn/go-colorable v0.1.14 // indirect
 	github.com/mattn/go-isatty v0.0.24 // indirect
 	github.com/yuin/goldmark v1.7.16 // indirect
@@ -20,5 +27,4 @@ require (
 	golang.org/x/tools v0.52.0 // indirect
 	golang.org/x/tools/cmd/godoc v0.1.0-deprecated // indirect
 	golang.org/x/tools/godoc v0.1.0-deprecated // indirect
-	gopkg.in/yaml.v3 v3.0.1 // indirect
 )

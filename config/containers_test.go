@@ -98,6 +98,8 @@ func TestContainerValidationErrors(t *testing.T) {
 		{"certificate both ways", "acme-dev.yaml", "load_balancer:\n  certificate_arns:\n    primary: " + arnE + "\n    secondary: " + arnW + "\n  certificate:\n    domain_name: origin.example.com\n    zone_id: Z123ABC\n", []string{"load_balancer.certificate", "not both"}},
 		{"certificate zone id", "acme-dev.yaml", "load_balancer:\n  certificate:\n    domain_name: origin.example.com\n    zone_id: example.com\n", []string{"load_balancer.certificate.zone_id", "existing Route 53 hosted zone"}},
 		{"certificate domain", "acme-dev.yaml", "load_balancer:\n  certificate:\n    domain_name: not_a_domain\n    zone_id: Z123ABC\n", []string{"load_balancer.certificate.domain_name", "a DNS name"}},
+		{"cloudfront on 443 without certificate", "acme-dev.yaml", "network:\n  load_balancer_ingress: cloudfront\n  cloudfront_origin_port: 443\n", []string{"network.cloudfront_origin_port", `"443"`, "without one the load balancer listens on HTTP 80 only"}},
+		{"cloudfront on 80 with certificate", "acme-dev.yaml", "network:\n  load_balancer_ingress: cloudfront\n  cloudfront_origin_port: 80\nload_balancer:\n  certificate:\n    domain_name: origin.example.com\n    zone_id: Z123ABC\n", []string{"network.cloudfront_origin_port", "redirects HTTP 80 to HTTPS"}},
 		{"unknown load balancer key", "acme-dev.yaml", "load_balancer:\n  waf: true\n", []string{"waf", "allowed here: access_log_retention_days, certificate, certificate_arns"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

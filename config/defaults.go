@@ -35,6 +35,7 @@ func (e *Environment) ApplyDefaults() {
 	if e.Network.FlowLogRetentionDays == 0 {
 		e.Network.FlowLogRetentionDays = pick(prod, 365, 30)
 	}
+	e.applyNetworkDefaults()
 	e.serviceDefaults(prod)
 	e.registryDefaults(prod)
 	e.loadBalancerDefaults(prod)

@@ -97,6 +97,7 @@ func (e *Environment) validateNetwork(c *problems) {
 	if !slices.Contains(logRetentionDays, e.Network.FlowLogRetentionDays) {
 		c.add("network.flow_log_retention_days", e.Network.FlowLogRetentionDays, "a CloudWatch Logs retention: one of %v", logRetentionDays)
 	}
+	e.validateNetworkSecurity(c)
 }
 
 func (e *Environment) validateBackend(c *problems) {
@@ -283,6 +284,15 @@ func (e *Environment) validateLoadBalancer(c *problems) {
 				c.add("load_balancer.certificate_arns", strings.Join(sortedKeys(l.CertificateARNs), ","), "a certificate for both %s and %s", RolePrimary, RoleSecondary)
 				break
 			}
+		}
+	}
+	// CloudFront-only ingress admits one port; the listeners must serve it.
+	if e.Network.LoadBalancerIngress == IngressCloudFront {
+		switch port := e.Network.CloudFrontOriginPort; {
+		case port == 443 && !l.HTTPS():
+			c.add("network.cloudfront_origin_port", port, "80, or a certificate (load_balancer.certificate or load_balancer.certificate_arns): without one the load balancer listens on HTTP 80 only")
+		case port == 80 && l.HTTPS():
+			c.add("network.cloudfront_origin_port", port, "443: with a certificate the load balancer redirects HTTP 80 to HTTPS")
 		}
 	}
 	if cert := l.Certificate; cert != nil {
