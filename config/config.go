@@ -32,10 +32,11 @@ type Environment struct {
 	// CostCenter is the CostCenter tag. Default: the customer name.
 	CostCenter string `yaml:"cost_center"`
 
-	Primary   Region  `yaml:"primary"`
-	Secondary Region  `yaml:"secondary"`
-	Network   Network `yaml:"network"`
-	Service   Service `yaml:"service"`
+	Primary   Region   `yaml:"primary"`
+	Secondary Region   `yaml:"secondary"`
+	Network   Network  `yaml:"network"`
+	Service   Service  `yaml:"service"`
+	Database  Database `yaml:"database"`
 	// Registry is the ECR repository of the service's images.
 	Registry Registry `yaml:"registry"`
 	// LoadBalancer is the ALB in front of the service in each region.

@@ -45,6 +45,7 @@ func (e *Environment) Validate() error {
 	e.validateRegistry(c)
 	e.validateLoadBalancer(c)
 	e.validateNames(c)
+	e.validateDatabase(c)
 	e.validateBackend(c)
 	e.validateEmulator(c)
 	if len(c.list) == 0 {

@@ -11,6 +11,10 @@ import (
 type Primary struct {
 	cdktf.TerraformStack
 	*Regional
+	// Database is the PostgreSQL writer.
+	Database *constructs.Database
+	// DB is how this region's app tier reaches the database.
+	DB *DatabaseConnection
 	// Replication is the registry's replication configuration, nil when
 	// another environment of the same account and region owns it.
 	Replication *constructs.RegistryReplication
@@ -21,8 +25,23 @@ func NewPrimary(app cdktf.App, env *config.Environment) *Primary {
 	stack := newStack(app, env, config.RolePrimary)
 	newProvider(stack, env, env.Primary.Region, "")
 	s := &Primary{TerraformStack: stack, Regional: buildRegional(stack, env, env.Primary, env.Secondary)}
+	d := env.Database
+	s.Database = constructs.NewDatabase(stack, "database", &constructs.DatabaseProps{
+		InstanceSettings: s.instanceSettings(env, *d.MultiAZ),
+		AllocatedStorage: d.AllocatedStorage,
+		DatabaseName:     d.Name,
+		Username:         d.Username,
+		PasswordVersion:  d.PasswordVersion,
+	})
+	s.DB = &DatabaseConnection{
+		WriterAddress: s.Database.Address, ReaderAddress: s.Database.Address,
+		Port: s.Database.Port, DatabaseName: s.Database.DatabaseName,
+		SecretArn: s.Database.SecretArn, SecretKeyArn: s.Database.KeyArn,
+	}
 	s.Replication = buildReplication(stack, env)
-	s.Containers = buildContainers(stack, env, config.RolePrimary, s.Regional, AppInputs{})
+	s.Containers = buildContainers(stack, env, config.RolePrimary, s.Regional, s.DB.AppInputs())
 	output(stack, "vpc_id", "VPC of the primary region", s.Network.VpcID)
+	output(stack, "database_endpoint", "PostgreSQL writer (host:port)", s.Database.Endpoint)
+	output(stack, "database_secret_arn", "Secrets Manager secret with the master user's credentials", s.Database.SecretArn)
 	return s
 }
