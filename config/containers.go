@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -250,7 +251,7 @@ func assignReplication(envs []*Environment) {
 		for _, e := range members[k] {
 			byRegion[e.Secondary.Region] = append(byRegion[e.Secondary.Region], e.RepositoryName())
 		}
-		for _, region := range sortedKeys(byRegion) {
+		for _, region := range slices.Sorted(maps.Keys(byRegion)) {
 			repos := byRegion[region]
 			slices.Sort(repos)
 			owner.RegistryReplication = append(owner.RegistryReplication, ReplicationRule{Region: region, Repositories: slices.Compact(repos)})

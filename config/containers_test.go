@@ -1,9 +1,7 @@
 package config
 
 import (
-	"errors"
 	"fmt"
-	"strings"
 	"testing"
 )
 
@@ -102,25 +100,7 @@ func TestContainerValidationErrors(t *testing.T) {
 		{"cloudfront on 80 with certificate", "acme-dev.yaml", "network:\n  load_balancer_ingress: cloudfront\n  cloudfront_origin_port: 80\nload_balancer:\n  certificate:\n    domain_name: origin.example.com\n    zone_id: Z123ABC\n", []string{"network.cloudfront_origin_port", "redirects HTTP 80 to HTTPS"}},
 		{"unknown load balancer key", "acme-dev.yaml", "load_balancer:\n  waf: true\n", []string{"waf", "allowed here: access_log_retention_days, certificate, certificate_arns"}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse("envs/"+tc.file, []byte(minimal+tc.body))
-			var ps Problems
-			if !errors.As(err, &ps) {
-				t.Fatalf("err = %v, want Problems", err)
-			}
-			if len(ps) != 1 {
-				t.Fatalf("%d problems, want 1:\n%v", len(ps), err)
-			}
-			msg := ps[0].String()
-			if !strings.HasPrefix(msg, "envs/"+tc.file+": ") {
-				t.Errorf("%q does not start with the file name", msg)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(msg, w) {
-					t.Errorf("%q lacks %q", msg, w)
-				}
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { expectOneProblem(t, tc.file, minimal+tc.body, tc.want) })
 	}
 }
 

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
 	"net/url"
 	"regexp"
@@ -222,7 +223,7 @@ func (e *Environment) validateService(c *problems) {
 	if !userRe.MatchString(s.User) || s.User == "0" || strings.HasPrefix(s.User, "0:") {
 		c.add("service.user", s.User, "a numeric uid or uid:gid other than 0 (containers never run as root)")
 	}
-	for _, name := range sortedKeys(s.Environment) {
+	for _, name := range slices.Sorted(maps.Keys(s.Environment)) {
 		if !envNameRe2.MatchString(name) || strings.HasPrefix(name, "AWS_") || strings.HasPrefix(name, "ECS_") {
 			c.add("service.environment."+name, s.Environment[name], "a variable name of letters, digits and _, not starting with a digit, AWS_ or ECS_")
 		}
@@ -262,7 +263,7 @@ func (e *Environment) validateLoadBalancer(c *problems) {
 	}
 	if len(l.CertificateARNs) > 0 {
 		regions := map[string]string{RolePrimary: e.Primary.Region, RoleSecondary: e.Secondary.Region}
-		for _, role := range sortedKeys(l.CertificateARNs) {
+		for _, role := range slices.Sorted(maps.Keys(l.CertificateARNs)) {
 			arn := l.CertificateARNs[role]
 			field := "load_balancer.certificate_arns." + role
 			want, known := regions[role]
@@ -282,7 +283,7 @@ func (e *Environment) validateLoadBalancer(c *problems) {
 		}
 		for _, role := range []string{RolePrimary, RoleSecondary} {
 			if _, ok := l.CertificateARNs[role]; !ok {
-				c.add("load_balancer.certificate_arns", strings.Join(sortedKeys(l.CertificateARNs), ","), "a certificate for both %s and %s", RolePrimary, RoleSecondary)
+				c.add("load_balancer.certificate_arns", strings.Join(slices.Sorted(maps.Keys(l.CertificateARNs)), ","), "a certificate for both %s and %s", RolePrimary, RoleSecondary)
 				break
 			}
 		}
@@ -366,13 +367,4 @@ func sizes(list []int) string {
 		parts[i] = fmt.Sprint(v)
 	}
 	return strings.Join(parts, ", ")
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -395,10 +396,10 @@ func ContainerDefinitions(p *ServiceProps, logGroup *string) *string {
 			"awslogs-stream-prefix": p.Name,
 		}},
 	}
-	for _, k := range sortedKeys(p.Environment) {
+	for _, k := range slices.Sorted(maps.Keys(p.Environment)) {
 		def.Environment = append(def.Environment, nameValue{k, *p.Environment[k]})
 	}
-	for _, k := range sortedKeys(p.Secrets) {
+	for _, k := range slices.Sorted(maps.Keys(p.Secrets)) {
 		def.Secrets = append(def.Secrets, nameValueFrom{k, *p.Secrets[k]})
 	}
 	if p.ContainerHealthCheck != "" {
@@ -415,13 +416,4 @@ func ContainerDefinitions(p *ServiceProps, logGroup *string) *string {
 		panic(err) // plain structs: cannot fail
 	}
 	return str(strings.TrimRight(b.String(), "\n"))
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
