@@ -200,7 +200,6 @@ func (e *Environment) applyEdgeDefaults(prod bool) {
 var (
 	domainLabelRe = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
 	tldRe         = regexp.MustCompile(`^[a-z][a-z0-9-]*[a-z0-9]$`)
-	hostedZoneRe  = regexp.MustCompile(`^Z[A-Z0-9]{1,31}$`)
 	pathPatRe     = regexp.MustCompile(`^/[A-Za-z0-9_\-.*$/~"'@:+&]*$`)
 	usEast1Cert   = regexp.MustCompile(`^arn:aws:acm:us-east-1:([0-9]{12}):certificate/[0-9a-f-]{36}$`)
 )
@@ -252,7 +251,7 @@ func (e *Environment) validateEdge(c *problems) {
 	if !validDNSName(d.Domain) {
 		c.add("dns.domain", d.Domain, "a lower-case DNS name of two or more labels without a trailing dot, e.g. app.example.com (letters, digits and hyphens; each label 1-63 characters)")
 	}
-	if d.ZoneID != "" && !hostedZoneRe.MatchString(d.ZoneID) {
+	if d.ZoneID != "" && !zoneIDRe.MatchString(d.ZoneID) {
 		c.add("dns.zone_id", d.ZoneID, "a Route 53 hosted zone id: Z and up to 31 upper-case letters and digits, e.g. Z0123456789ABCDEFGHIJ (the bare id, not /hostedzone/...); omit it to create the zone")
 	}
 	e.validateHealthCheck(c)
@@ -362,17 +361,7 @@ func cdnUnset(c CDN) bool {
 }
 
 // originHTTPS reports whether the load balancers have an HTTPS listener.
-// TODO(merge issue-4): e.LoadBalancer.HTTPS().
-func (e *Environment) originHTTPS() bool { return false }
+func (e *Environment) originHTTPS() bool { return e.LoadBalancer.HTTPS() }
 
 // serviceHealthPath is the service's health check path.
-// TODO(merge issue-4): e.Service.HealthCheckPath.
-func (e *Environment) serviceHealthPath() string { return "/health" }
-
-// setDefault sets *v to def when the file left it out (zero).
-func setDefault[T comparable](v *T, def T) {
-	var zero T
-	if *v == zero {
-		*v = def
-	}
-}
+func (e *Environment) serviceHealthPath() string { return e.Service.HealthCheckPath }
