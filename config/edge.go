@@ -256,6 +256,20 @@ func (e *Environment) validateEdge(c *problems) {
 	}
 	e.validateHealthCheck(c)
 	e.validateCDN(c)
+	if cert := e.LoadBalancer.Certificate; cert != nil {
+		// CloudFront forwards the viewer's Host and checks each load
+		// balancer's certificate against it (without CloudFront, viewers
+		// reach the load balancers under those names themselves).
+		var missing []string
+		for _, n := range []string{e.DNS.Domain, "www." + e.DNS.Domain} {
+			if !certificateCovers(cert, n) {
+				missing = append(missing, n)
+			}
+		}
+		if len(missing) > 0 {
+			c.add("load_balancer.certificate.alternative_names", strings.Join(cert.AlternativeNames, ","), "names that include %s: viewers reach the load balancers under the app's names (through CloudFront, which forwards the host name and checks the certificate against it)", strings.Join(missing, " and "))
+		}
+	}
 }
 
 func (e *Environment) validateHealthCheck(c *problems) {
@@ -338,12 +352,6 @@ func (e *Environment) validateCDN(c *problems) {
 	if cdn.AccessLogRetentionDays < 1 || cdn.AccessLogRetentionDays > 3653 {
 		c.add("cdn.access_log_retention_days", cdn.AccessLogRetentionDays, "1 to 3653 days")
 	}
-	if e.Network.LoadBalancerIngress == IngressCloudFront {
-		if want := pick(e.originHTTPS(), 443, 80); e.Network.CloudFrontOriginPort != want && e.Network.CloudFrontOriginPort != 0 {
-			c.add("network.cloudfront_origin_port", e.Network.CloudFrontOriginPort, "%d: CloudFront connects to the load balancers over %s (%s)", want,
-				pick(want == 443, "HTTPS", "HTTP"), pick(want == 443, "they have a certificate", "they have no certificate, so no HTTPS listener"))
-		}
-	}
 	w := cdn.WAF
 	if *w.Enabled {
 		if w.RateLimit < 10 || w.RateLimit > 2_000_000_000 {
@@ -365,3 +373,15 @@ func (e *Environment) originHTTPS() bool { return e.LoadBalancer.HTTPS() }
 
 // serviceHealthPath is the service's health check path.
 func (e *Environment) serviceHealthPath() string { return e.Service.HealthCheckPath }
+
+// certificateCovers reports whether a certificate request names host,
+// directly or through a wildcard one level up.
+func certificateCovers(c *Certificate, host string) bool {
+	_, parent, _ := strings.Cut(host, ".")
+	for _, n := range append([]string{c.DomainName}, c.AlternativeNames...) {
+		if n == host || n == "*."+parent {
+			return true
+		}
+	}
+	return false
+}

@@ -73,6 +73,15 @@ func TestEdgeDefaults(t *testing.T) {
 			t.Errorf("failover %d s, want 120", got)
 		}
 	})
+	t.Run("wildcard load balancer certificate", func(t *testing.T) {
+		env, ps := parseEnv(t, minimal+withDomain+"load_balancer:\n  certificate:\n    domain_name: app.example.com\n    alternative_names: [\"*.app.example.com\"]\n    zone_id: Z0123456789ABC\n")
+		if ps != nil {
+			t.Fatal(ps)
+		}
+		if h := env.DNS.HealthCheck; h.Type != HealthCheckHTTPS {
+			t.Errorf("health check %s, want https with a certificate", h.Type)
+		}
+	})
 	t.Run("distribution off", func(t *testing.T) {
 		env, ps := parseEnv(t, minimal+withDomain+"cdn:\n  enabled: false\n")
 		if ps != nil {
@@ -112,8 +121,6 @@ func TestEdgeBadInput(t *testing.T) {
 			"dns.health_check.type", "http", []string{"cloudwatch_metric", "cannot reach"}},
 		{"metric check with an interval", withDomain + "  health_check:\n    interval_seconds: 10\nnetwork:\n  load_balancer_ingress: cloudfront\n  cloudfront_origin_port: 80\n",
 			"dns.health_check.interval_seconds", "10", []string{"60 (the period"}},
-		{"CloudFront on 443 to HTTP-only load balancers", withDomain + "network:\n  load_balancer_ingress: cloudfront\n",
-			"network.cloudfront_origin_port", "443", []string{"80: CloudFront connects", "no HTTPS listener"}},
 		{"unknown price class", withDomain + "cdn:\n  price_class: PriceClass_50\n", "cdn.price_class", "PriceClass_50", []string{"PriceClass_100", "PriceClass_200", "PriceClass_All"}},
 		{"WAF on a disabled distribution", withDomain + "cdn:\n  enabled: false\n  waf:\n    enabled: true\n", "cdn.waf", "(set)", []string{"distribution is disabled"}},
 		{"other settings on a disabled distribution", withDomain + "cdn:\n  enabled: false\n  price_class: PriceClass_All\n", "cdn", "(set)", []string{"only with cdn.enabled true"}},
@@ -131,6 +138,8 @@ func TestEdgeBadInput(t *testing.T) {
 			"cdn.certificate_arn", "arn:aws:acm:us-east-1:999999999999:certificate/0f1e2d3c-4b5a-4697-8877-665544332211", []string{"account 111111111111"}},
 		{"secret version without the header", withDomain + "cdn:\n  origin_verify_header: false\n  origin_secret_version: 2\n", "cdn.origin_secret_version", "2", []string{"only with cdn.origin_verify_header true"}},
 		{"negative secret version", withDomain + "cdn:\n  origin_secret_version: -1\n", "cdn.origin_secret_version", "-1", []string{"1 or more"}},
+		{"load balancer certificate without the app's names", withDomain + "load_balancer:\n  certificate:\n    domain_name: origin.app.example.com\n    alternative_names: [app.example.com]\n    zone_id: Z0123456789ABC\n",
+			"load_balancer.certificate.alternative_names", "app.example.com", []string{"include www.app.example.com", "host name"}},
 		{"log retention", withDomain + "cdn:\n  access_log_retention_days: 5000\n", "cdn.access_log_retention_days", "5000", []string{"1 to 3653"}},
 		{"unknown key", withDomain + "cdn:\n  waf:\n    rules: [common]\n", "line 6", "rules", []string{"allowed here: enabled, rate_limit"}},
 	} {
