@@ -12,14 +12,15 @@ import (
 	"github.com/multiregion/multiregion/internal/nodeenv"
 )
 
-// TestLazyProviderOutputIdentical guards the lazy loading of the AWS
-// provider bundle (internal/nodeenv): the app run with it (and its debug
-// report) and without it (MULTIREGION_LAZY_PROVIDER=0) writes byte-identical
-// output, identical to this package's in-process synth (hook on), which
-// TestGolden compares with the golden files. It also fails when the pinned
-// bundle's index.js stops having the shape the hook knows, so an upgrade of
-// the bindings cannot silently make every synth slow again.
-func TestLazyProviderOutputIdentical(t *testing.T) {
+// TestPreloadOutputIdentical guards the jsii kernel preload
+// (internal/nodeenv: lazy provider bundle, no creation stacks): the app run
+// with it (and its debug report) and without it (MULTIREGION_JSII_PRELOAD=0)
+// writes byte-identical output, identical to this package's in-process synth
+// (preload on), which TestGolden compares with the golden files. It also
+// fails when the pinned bundle's index.js or cdktf's stack-trace module stop
+// having the shape the preload knows, so an upgrade of the bindings cannot
+// silently make every synth slow again.
+func TestPreloadOutputIdentical(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the app and synthesizes twice")
 	}
@@ -39,12 +40,14 @@ func TestLazyProviderOutputIdentical(t *testing.T) {
 		return dir, errOut.String()
 	}
 	lazy, report := run("debug")
-	if !strings.Contains(report, "exports made lazy") || strings.Contains(report, "eagerly") {
-		t.Errorf("the lazy loading did not engage on the pinned provider bundle; if its index.js changed shape, update internal/nodeenv/preload.js. Debug report:\n%s", report)
+	for _, want := range []string{"exports made lazy", "creation stacks off"} {
+		if !strings.Contains(report, want) {
+			t.Errorf("the preload did not engage (%q missing); if the provider bundle's index.js or cdktf changed shape, update internal/nodeenv/preload.js. Debug report:\n%s", want, report)
+		}
 	}
 	eager, report := run("0")
-	if strings.Contains(report, "exports made lazy") {
-		t.Errorf("%s=0 still loaded lazily:\n%s", nodeenv.Switch, report)
+	if strings.Contains(report, "jsii preload") {
+		t.Errorf("%s=0 still preloaded:\n%s", nodeenv.Switch, report)
 	}
 	want := files(t, synthDir)
 	for name, dir := range map[string]string{"lazy": lazy, "eager": eager} {

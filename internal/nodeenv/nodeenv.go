@@ -1,6 +1,7 @@
 // Package nodeenv prepares the environment of the Node.js process that runs
-// the jsii kernel: which node runs it, and a preload that loads the AWS
-// provider's JavaScript bundle lazily (see preload.js).
+// the jsii kernel: which node runs it, and a preload (preload.js) that loads
+// the AWS provider's JavaScript bundle lazily and skips cdktf's JavaScript
+// creation stacks.
 //
 // jsii-runtime-go prepares the kernel process, environment included, at
 // package init (the first RegisterClass), and starts it at the first jsii
@@ -22,10 +23,10 @@ import (
 	"github.com/aws/jsii-runtime-go"
 )
 
-// Switch names the environment variable that controls the lazy loading:
-// unset or 1 = on, 0 = off (the kernel loads the bundle exactly as without
-// this package), debug = on and report on stderr what happened.
-const Switch = "MULTIREGION_LAZY_PROVIDER"
+// Switch names the environment variable that controls the preload: unset or
+// 1 = on, 0 = off (the kernel runs exactly as without this package),
+// debug = on, and report on stderr what happened.
+const Switch = "MULTIREGION_JSII_PRELOAD"
 
 // jsiiDefaultOptions is what jsii-runtime-go puts in NODE_OPTIONS when the
 // environment has none; setting NODE_OPTIONS replaces it, so keep it.
@@ -37,7 +38,7 @@ const jsiiDefaultOptions = "--max-old-space-size=4069"
 var Preload []byte
 
 // Setup points the jsii kernel at the project's pinned Node.js (unless
-// JSII_NODE is set) and adds the lazy-loading preload to NODE_OPTIONS
+// JSII_NODE is set) and adds the preload to NODE_OPTIONS
 // (unless switched off). Call it before the first jsii call (creating the
 // app): it closes the jsii client. It never fails: whatever it cannot do,
 // the kernel does the standard way, only slower. Safe to call more than once.
@@ -54,11 +55,11 @@ func Setup() {
 	}
 	switch strings.ToLower(mode) {
 	case "0", "off", "false", "no":
-		notes = append(notes, "lazy provider loading off ("+Switch+"="+mode+")")
+		notes = append(notes, "preload off ("+Switch+"="+mode+")")
 	default:
 		path, err := WritePreload(cacheDir())
 		if err != nil {
-			notes = append(notes, "lazy provider loading off: "+err.Error())
+			notes = append(notes, "preload off: "+err.Error())
 			break
 		}
 		os.Setenv("NODE_OPTIONS", withRequire(os.Getenv("NODE_OPTIONS"), path))

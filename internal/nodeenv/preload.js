@@ -1,20 +1,30 @@
 // multiregion's preload for the jsii kernel's Node.js (node --require), set
-// up by internal/nodeenv; see README.md, "Speed".
+// up by internal/nodeenv; see README.md, "Speed". It changes how fast a
+// synth runs, never what it writes (a test compares the output with and
+// without it). MULTIREGION_JSII_PRELOAD=debug reports what it did on stderr.
 //
-// The index.js of a prebuilt CDKTF provider bundle (@cdktf/provider-*)
-// requires all of the provider's ~2,000 resource modules up front, although
-// an app uses a few dozen: about 2 s and 400 MB per synth. This hook rewrites
-// each `exports.name = require("./dir");` line of that file into a getter
+// 1. Lazy provider bundle. The index.js of a prebuilt CDKTF provider bundle
+// (@cdktf/provider-*) requires all ~2,000 resource modules of the provider up
+// front, although an app uses a few dozen: about 2 s and 400 MB per synth.
+// Each `exports.name = require("./dir");` line of that file becomes a getter
 // that requires the module on first access and then replaces itself with the
 // plain value, so the exports object ends as the eager file leaves it. Every
 // line of the file must have a known shape, otherwise the file is compiled
-// unmodified (eager, exactly as without the hook).
+// unmodified (eager, exactly as without the preload).
 //
-// MULTIREGION_LAZY_PROVIDER=debug reports what the hook did on stderr.
+// 2. No JavaScript creation stacks. cdktf captures and formats a full stack
+// trace for every token it creates (about a quarter of a millisecond per
+// resource) only to show it in error messages. In an app driven through
+// jsii those frames are the kernel's, never the Go code's, so they are
+// dropped: captureStackTrace returns no frames.
+//
+// 3. Node 22+ warns about util.isArray, which cdktf's TerraformOutput calls
+// on every synth; neither users nor we can act on it (cdktf is archived).
 'use strict';
 const Module = require('module');
 
-const target = /[\\/]@cdktf[\\/]provider-[a-z0-9-]+[\\/]lib[\\/]index\.js$/;
+const bundleIndex = /[\\/]@cdktf[\\/]provider-[a-z0-9-]+[\\/]lib[\\/]index\.js$/;
+const stackTrace = /[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]stack-trace\.js$/;
 const requireLine = /^exports\.([A-Za-z_$][\w$]*) = require\("(\.\/[\w.\/-]+)"\);$/;
 const knownLines = [
   /^$/,
@@ -24,10 +34,10 @@ const knownLines = [
   /^exports\.[A-Za-z_$][\w$]*( = exports\.[A-Za-z_$][\w$]*)* = void 0;$/,
 ];
 const helper = '__multiregionLazy';
-const debug = process.env.MULTIREGION_LAZY_PROVIDER === 'debug';
+const debug = process.env.MULTIREGION_JSII_PRELOAD === 'debug';
 
 function report(msg) {
-  if (debug) process.stderr.write(`multiregion: lazy provider (node ${process.version}, pid ${process.pid}): ${msg}\n`);
+  if (debug) process.stderr.write(`multiregion: jsii preload (node ${process.version}, pid ${process.pid}): ${msg}\n`);
 }
 
 // lazify returns {source, lazy} with the rewritten source, or {error}
@@ -61,8 +71,6 @@ function lazify(source) {
   return { source: lines.join('\n'), lazy };
 }
 
-// Node 22+ warns about util.isArray, which cdktf's TerraformOutput calls on
-// every synth; neither users nor we can act on it (cdktf is archived).
 const emitWarning = process.emitWarning;
 process.emitWarning = function (warning, ...rest) {
   const code = typeof rest[0] === 'object' && rest[0] !== null ? rest[0].code : rest[1];
@@ -72,10 +80,10 @@ process.emitWarning = function (warning, ...rest) {
 
 const compile = Module.prototype._compile;
 if (typeof compile !== 'function') {
-  report('this Node.js has no Module.prototype._compile: provider bundles load eagerly');
+  report('this Node.js has no Module.prototype._compile: nothing changed');
 } else {
   Module.prototype._compile = function (content, filename) {
-    if (typeof content === 'string' && typeof filename === 'string' && target.test(filename)) {
+    if (typeof content === 'string' && typeof filename === 'string' && bundleIndex.test(filename)) {
       const out = lazify(content);
       if (out.error) {
         report(`${filename}: ${out.error}: loading it eagerly (unmodified)`);
@@ -84,7 +92,17 @@ if (typeof compile !== 'function') {
         content = out.source;
       }
     }
-    return compile.call(this, content, filename);
+    const result = compile.call(this, content, filename);
+    if (typeof filename === 'string' && stackTrace.test(filename)) {
+      const d = this.exports && Object.getOwnPropertyDescriptor(this.exports, 'captureStackTrace');
+      if (d && d.writable && typeof d.value === 'function') {
+        this.exports.captureStackTrace = function captureStackTrace() { return []; };
+        report(`${filename}: creation stacks off`);
+      } else {
+        report(`${filename}: captureStackTrace is not a plain function export: creation stacks stay on`);
+      }
+    }
+    return result;
   };
 }
 
