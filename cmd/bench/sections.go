@@ -104,7 +104,41 @@ func (b *bench) synth(sizes []int, runs int) error {
 			fmt.Sprintf("synth peak memory < 300 MB: %s (all examples %s, largest size %s; whole process tree)", verdict(peak < 300e6), mb(all.stats().treeRSS), mb(peak)),
 			"synth output byte-identical to the golden files: met (checked in every run of all examples)")
 	}
+	if err := b.coldPackageCache(max(2, runs/2)); err != nil {
+		return err
+	}
 	return b.goRun(runs)
+}
+
+// coldPackageCache measures the first synth on a machine: the jsii kernel
+// unpacks every package (the AWS provider is 360 MB unpacked) into an empty
+// package cache.
+func (b *bench) coldPackageCache(runs int) error {
+	project, err := b.project(1)
+	if err != nil {
+		return err
+	}
+	s := &series{name: "synth 1 environment, cold jsii package cache", memory: true, note: "first synth on a machine"}
+	cache := filepath.Join(b.tmp, "jsii-cache")
+	defer os.RemoveAll(cache)
+	for i := 1; i <= runs; i++ {
+		os.RemoveAll(cache)
+		bin, err := b.binary()
+		if err != nil {
+			return err
+		}
+		out := filepath.Join(b.tmp, "out")
+		cmd := exec.Command(bin)
+		cmd.Dir = project
+		cmd.Env = b.env(b.node, "1", "CDKTF_OUTDIR="+out, "JSII_RUNTIME_PACKAGE_CACHE_ROOT="+cache)
+		x, err := run(fmt.Sprintf("%s, run %d of %d", s.name, i, runs), cmd)
+		if err != nil {
+			return err
+		}
+		s.samples = append(s.samples, x)
+	}
+	b.add(s)
+	return nil
 }
 
 // goRun measures `go run .` for one environment: what `cdktf synth` runs.
