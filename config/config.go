@@ -51,6 +51,12 @@ type Region struct {
 	// AZs are the availability zones to spread subnets over (2 to 4), named
 	// in full (us-east-1a): no look-up at plan time.
 	AZs []string `yaml:"azs"`
+	// CloudFrontPrefixListID is this region's id of the AWS-managed prefix
+	// list com.amazonaws.global.cloudfront.origin-facing (ids differ per
+	// region), used when network.load_balancer_ingress is cloudfront.
+	// Default: from the reviewed table in network.go; required for a region
+	// the table lacks.
+	CloudFrontPrefixListID string `yaml:"cloudfront_prefix_list_id"`
 }
 
 // NAT gateway layouts.
@@ -65,6 +71,24 @@ type Network struct {
 	NAT string `yaml:"nat"`
 	// FlowLogRetentionDays is the retention of the VPC flow log groups.
 	FlowLogRetentionDays int `yaml:"flow_log_retention_days"`
+	// InterfaceEndpoints are the AWS services that get an interface VPC
+	// endpoint with private DNS in the private subnets, e.g. ecr.api.
+	// Default: DefaultInterfaceEndpoints in production, none in development
+	// (each costs per AZ and hour); [] switches them off. The S3 gateway
+	// endpoint is always there.
+	InterfaceEndpoints []string `yaml:"interface_endpoints"`
+	// AppInternetEgress lets the app tier open HTTPS connections to any
+	// address through NAT. Default: true unless the interface endpoints
+	// cover every AWS service the tasks need (RequiredTaskEndpoints).
+	AppInternetEgress *bool `yaml:"app_internet_egress"`
+	// LoadBalancerIngress says who reaches the load balancers: internet
+	// (80 and 443 from anywhere, the default) or cloudfront (only
+	// CloudFront's origin-facing servers, on CloudFrontOriginPort).
+	LoadBalancerIngress string `yaml:"load_balancer_ingress"`
+	// CloudFrontOriginPort is the one port CloudFront connects to the load
+	// balancer on, 443 (default) or 80. One port only: a rule naming the
+	// CloudFront prefix list counts as 55 of a security group's 60 rules.
+	CloudFrontOriginPort int `yaml:"cloudfront_origin_port"`
 }
 
 // Service is the containerized application both regions run.

@@ -63,7 +63,7 @@ func TestValidationErrors(t *testing.T) {
 		{"short account", "acme-dev.yaml", "account_id: \"1234\"\n", []string{"account_id", `"1234"`}},
 		{"unknown tier", "acme-dev.yaml", minimal + "tier: gold\n", []string{"tier", `"gold"`, "production, development"}},
 		{"malformed YAML", "acme-dev.yaml", "account_id: [\n", []string{"(file)", "valid YAML"}},
-		{"unknown key", "acme-dev.yaml", minimal + "primary:\n  colour: blue\n", []string{"line 3", `"colour"`, "allowed here: azs, cidr, region"}},
+		{"unknown key", "acme-dev.yaml", minimal + "primary:\n  colour: blue\n", []string{"line 3", `"colour"`, "allowed here: azs, cidr, cloudfront_prefix_list_id, region"}},
 		{"unknown top-level key", "acme-dev.yaml", minimal + "regions: 2\n", []string{`"regions"`, "account_id"}},
 		{"wrong type", "acme-dev.yaml", minimal + "primary:\n  azs: us-east-1a\n", []string{"line 3", "us-east-1a", "[]string"}},
 		{"bad file name", "acme.yaml", minimal, []string{"(file name) environment"}},

@@ -33,6 +33,7 @@ func (e *Environment) ApplyDefaults() {
 	if e.Network.FlowLogRetentionDays == 0 {
 		e.Network.FlowLogRetentionDays = pick(prod, 365, 30)
 	}
+	e.applyNetworkDefaults()
 	if e.Service.Port == 0 {
 		e.Service.Port = 8080
 	}

@@ -96,6 +96,7 @@ func (e *Environment) validateNetwork(c *problems) {
 	if !slices.Contains(logRetentionDays, e.Network.FlowLogRetentionDays) {
 		c.add("network.flow_log_retention_days", e.Network.FlowLogRetentionDays, "a CloudWatch Logs retention: one of %v", logRetentionDays)
 	}
+	e.validateNetworkSecurity(c)
 }
 
 func (e *Environment) validateBackend(c *problems) {

@@ -49,6 +49,8 @@ type Network struct {
 	cdk.Construct
 	VpcID     *string
 	CidrBlock string
+	// AZs in the order of every per-AZ list below.
+	AZs []string
 	// Subnet ids by tier, in AZ order.
 	PublicSubnetIDs   []*string
 	PrivateSubnetIDs  []*string
@@ -139,10 +141,22 @@ func NewNetwork(scope cdk.Construct, id string, p *NetworkProps) *Network {
 		n.PrivateRouteTableIDs = append(n.PrivateRouteTableIDs, private.Id())
 		n.PrivateSubnetIDs = append(n.PrivateSubnetIDs, n.subnet(c, v, p, z.AZ, "private", z.Private, private.Id()))
 		n.DatabaseSubnetIDs = append(n.DatabaseSubnetIDs, n.subnet(c, v, p, z.AZ, "database", z.Database, database.Id()))
+		n.AZs = append(n.AZs, z.AZ)
 	}
 
 	n.flowLogs(c, v, p)
 	return n
+}
+
+// InternalRouteTables are the route tables of the private and database
+// tiers (the ones that route to a peer VPC), keyed by a name that stays
+// stable when AZs are added: private-<az> and database.
+func (n *Network) InternalRouteTables() map[string]*string {
+	out := map[string]*string{"database": n.DatabaseRouteTableID}
+	for i, az := range n.AZs {
+		out["private-"+az] = n.PrivateRouteTableIDs[i]
+	}
+	return out
 }
 
 // subnet creates one subnet of a tier and associates it with its route table.

@@ -1,7 +1,8 @@
 package constructs
 
 import (
-	"fmt"
+	"maps"
+	"slices"
 
 	cdk "github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/route"
@@ -15,9 +16,10 @@ import (
 type PeerSide struct {
 	VpcID     *string
 	CidrBlock string
-	// RouteTableIDs get a route to the other side's CIDR (private and
-	// database tables; public subnets never route to the peer).
-	RouteTableIDs []*string
+	// RouteTables get a route to the other side's CIDR (private and
+	// database tables; public subnets never route to the peer), keyed by a
+	// stable name that becomes part of the route's address.
+	RouteTables map[string]*string
 }
 
 // PeeringProps configures a cross-region VPC peering connection. The
@@ -71,17 +73,17 @@ func NewPeering(scope cdk.Construct, id string, p *PeeringProps) *Peering {
 			AllowRemoteVpcDnsResolution: boolp(true),
 		},
 	})
-	for i, rt := range p.Requester.RouteTableIDs {
-		route.NewRoute(c, str(fmt.Sprintf("requester-route-%d", i)), &route.RouteConfig{
-			RouteTableId:           rt,
+	for _, name := range slices.Sorted(maps.Keys(p.Requester.RouteTables)) {
+		route.NewRoute(c, str("requester-"+name), &route.RouteConfig{
+			RouteTableId:           p.Requester.RouteTables[name],
 			DestinationCidrBlock:   str(p.Accepter.CidrBlock),
 			VpcPeeringConnectionId: acc.Id(),
 		})
 	}
-	for i, rt := range p.Accepter.RouteTableIDs {
-		route.NewRoute(c, str(fmt.Sprintf("accepter-route-%d", i)), &route.RouteConfig{
+	for _, name := range slices.Sorted(maps.Keys(p.Accepter.RouteTables)) {
+		route.NewRoute(c, str("accepter-"+name), &route.RouteConfig{
 			Provider:               p.AccepterProvider,
-			RouteTableId:           rt,
+			RouteTableId:           p.Accepter.RouteTables[name],
 			DestinationCidrBlock:   str(p.Requester.CidrBlock),
 			VpcPeeringConnectionId: acc.Id(),
 		})

@@ -7,6 +7,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupegressrule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
 // PostgresPort is the database tier's port.
@@ -24,6 +25,26 @@ type SecurityGroupsProps struct {
 	// PeerDatabaseCIDRs are the peer region's database subnets: this app
 	// tier may reach the database there (the writer lives in the primary).
 	PeerDatabaseCIDRs []string
+	// CloudFrontPrefixListID, when set, limits the load balancer to
+	// CloudFront's origin-facing servers on CloudFrontPort; otherwise it
+	// takes 80 and 443 from the internet.
+	CloudFrontPrefixListID string
+	CloudFrontPort         int
+	// S3PrefixListID is the S3 gateway endpoint's prefix list: the app tier
+	// reaches S3 (image layers among others) through it.
+	S3PrefixListID *string
+	// EndpointsGroupID is the interface endpoints' security group, nil when
+	// the VPC has none: the app tier reaches the AWS APIs through it.
+	EndpointsGroupID *string
+	// AppInternetEgress lets the app tier open HTTPS connections to any
+	// address (through NAT); otherwise it reaches only the endpoints, S3 and
+	// the databases.
+	AppInternetEgress bool
+	// EmulatorDropsRuleDescriptions is for moto 5.2.1, which reads back no
+	// description for a rule that references a group or a prefix list: such
+	// rules then ignore description changes, so a re-plan is clean. Never
+	// set against AWS.
+	EmulatorDropsRuleDescriptions bool
 }
 
 // SecurityGroups are least-privilege groups, one per tier. Rules are
@@ -39,6 +60,12 @@ type SecurityGroups struct {
 // NewSecurityGroups creates the load balancer, app and database groups.
 func NewSecurityGroups(scope cdk.Construct, id string, p *SecurityGroupsProps) *SecurityGroups {
 	c := cdk.NewConstruct(scope, str(id))
+	quirk := func(r *rule) *rule {
+		r.ignoreDescription = p.EmulatorDropsRuleDescriptions && (r.peer != nil || r.prefixList != nil)
+		return r
+	}
+	in := func(id string, r *rule) { ingress(c, id, quirk(r)) }
+	out := func(id string, r *rule) { egress(c, id, quirk(r)) }
 	group := func(tier, description string) *string {
 		return securitygroup.NewSecurityGroup(c, str(tier), &securitygroup.SecurityGroupConfig{
 			Name:        str(fmt.Sprintf("%s-%s", p.Name, tier)),
@@ -54,47 +81,74 @@ func NewSecurityGroups(scope cdk.Construct, id string, p *SecurityGroupsProps) *
 		DatabaseID:     group("db", "PostgreSQL: from the app tier and the peer region only"),
 	}
 
-	for _, port := range []int{80, 443} {
-		ingress(c, fmt.Sprintf("alb-in-%d", port), &rule{group: sg.LoadBalancerID, port: port, cidr: "0.0.0.0/0",
-			description: fmt.Sprintf("HTTP%s from the internet", map[int]string{80: " (redirected to HTTPS)", 443: "S"}[port])})
+	if p.CloudFrontPrefixListID != "" {
+		// One port only: the CloudFront list weighs 55 of the group's 60 rules.
+		in(fmt.Sprintf("alb-in-cloudfront-%d", p.CloudFrontPort), &rule{group: sg.LoadBalancerID, port: p.CloudFrontPort,
+			prefixList:  str(p.CloudFrontPrefixListID),
+			description: fmt.Sprintf("%s from CloudFront origin-facing servers only", map[int]string{80: "HTTP", 443: "HTTPS"}[p.CloudFrontPort])})
+	} else {
+		for _, port := range []int{80, 443} {
+			in(fmt.Sprintf("alb-in-%d", port), &rule{group: sg.LoadBalancerID, port: port, cidr: "0.0.0.0/0",
+				description: fmt.Sprintf("HTTP%s from the internet", map[int]string{80: " (redirected to HTTPS)", 443: "S"}[port])})
+		}
 	}
-	egress(c, "alb-out-app", &rule{group: sg.LoadBalancerID, port: p.ContainerPort, peer: sg.AppID,
+	out("alb-out-app", &rule{group: sg.LoadBalancerID, port: p.ContainerPort, peer: sg.AppID,
 		description: "to the app tasks"})
 
-	ingress(c, "app-in-alb", &rule{group: sg.AppID, port: p.ContainerPort, peer: sg.LoadBalancerID,
+	in("app-in-alb", &rule{group: sg.AppID, port: p.ContainerPort, peer: sg.LoadBalancerID,
 		description: "from the load balancer"})
-	egress(c, "app-out-https", &rule{group: sg.AppID, port: 443, cidr: "0.0.0.0/0",
-		description: "HTTPS to AWS APIs and image pulls"})
-	egress(c, "app-out-db", &rule{group: sg.AppID, port: PostgresPort, peer: sg.DatabaseID,
+	if p.AppInternetEgress {
+		out("app-out-https", &rule{group: sg.AppID, port: 443, cidr: "0.0.0.0/0",
+			description: "HTTPS to any address through NAT"})
+	}
+	if p.S3PrefixListID != nil {
+		out("app-out-s3", &rule{group: sg.AppID, port: 443, prefixList: p.S3PrefixListID,
+			description: "HTTPS to S3 through the gateway endpoint (image layers)"})
+	}
+	if p.EndpointsGroupID != nil {
+		out("app-out-endpoints", &rule{group: sg.AppID, port: 443, peer: p.EndpointsGroupID,
+			description: "HTTPS to the AWS API interface endpoints"})
+	}
+	out("app-out-db", &rule{group: sg.AppID, port: PostgresPort, peer: sg.DatabaseID,
 		description: "PostgreSQL in this region"})
 	for i, cidr := range p.PeerDatabaseCIDRs {
-		egress(c, fmt.Sprintf("app-out-peer-db-%d", i), &rule{group: sg.AppID, port: PostgresPort, cidr: cidr,
-			description: "PostgreSQL in the peer region's database subnet " + cidr + ", over VPC peering"})
+		out(fmt.Sprintf("app-out-peer-db-%d", i), &rule{group: sg.AppID, port: PostgresPort, cidr: cidr,
+			description: "PostgreSQL in peer region database subnet " + cidr + " over VPC peering"})
 	}
 
-	ingress(c, "db-in-app", &rule{group: sg.DatabaseID, port: PostgresPort, peer: sg.AppID,
+	in("db-in-app", &rule{group: sg.DatabaseID, port: PostgresPort, peer: sg.AppID,
 		description: "PostgreSQL from the app tier"})
 	for i, cidr := range p.PeerPrivateCIDRs {
-		ingress(c, fmt.Sprintf("db-in-peer-%d", i), &rule{group: sg.DatabaseID, port: PostgresPort, cidr: cidr,
-			description: "PostgreSQL from the peer region's private subnet " + cidr})
+		in(fmt.Sprintf("db-in-peer-%d", i), &rule{group: sg.DatabaseID, port: PostgresPort, cidr: cidr,
+			description: "PostgreSQL from peer region private subnet " + cidr + " over VPC peering"})
 	}
 	return sg
 }
 
-// rule is one TCP port from/to either a CIDR or another security group.
+// rule is one TCP port from/to a CIDR, another security group or a prefix list.
 type rule struct {
 	group       *string
 	port        int
 	cidr        string
 	peer        *string
+	prefixList  *string
 	description string
+	// ignoreDescription: see SecurityGroupsProps.EmulatorDropsRuleDescriptions.
+	ignoreDescription bool
+}
+
+func (r *rule) lifecycle() *cdktf.TerraformResourceLifecycle {
+	if !r.ignoreDescription {
+		return nil
+	}
+	return &cdktf.TerraformResourceLifecycle{IgnoreChanges: &[]*string{str("description")}}
 }
 
 func ingress(c cdk.Construct, id string, r *rule) {
 	cfg := &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
 		SecurityGroupId: r.group, IpProtocol: str("tcp"),
 		FromPort: num(r.port), ToPort: num(r.port), Description: str(r.description),
-		ReferencedSecurityGroupId: r.peer,
+		ReferencedSecurityGroupId: r.peer, PrefixListId: r.prefixList, Lifecycle: r.lifecycle(),
 	}
 	if r.cidr != "" {
 		cfg.CidrIpv4 = str(r.cidr)
@@ -106,7 +160,7 @@ func egress(c cdk.Construct, id string, r *rule) {
 	cfg := &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
 		SecurityGroupId: r.group, IpProtocol: str("tcp"),
 		FromPort: num(r.port), ToPort: num(r.port), Description: str(r.description),
-		ReferencedSecurityGroupId: r.peer,
+		ReferencedSecurityGroupId: r.peer, PrefixListId: r.prefixList, Lifecycle: r.lifecycle(),
 	}
 	if r.cidr != "" {
 		cfg.CidrIpv4 = str(r.cidr)

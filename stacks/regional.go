@@ -10,7 +10,9 @@ import (
 )
 
 // Regional is what both regional stacks build alike: the platform of one
-// region.
+// region. Other capabilities take what they need from its typed fields:
+// subnet ids by tier and route table ids from Network, the tier security
+// group ids from SecurityGroups, the endpoints from Endpoints.
 type Regional struct {
 	Region  string
 	Network *constructs.Network
@@ -18,6 +20,11 @@ type Regional struct {
 	LogsKey *constructs.Key
 	// SecurityGroups of the load balancer, app and database tiers.
 	SecurityGroups *constructs.SecurityGroups
+	// Endpoints: the S3 gateway endpoint and the configured interface
+	// endpoints with their security group.
+	Endpoints *constructs.Endpoints
+	// DatabaseACL fences the database subnets: this VPC and the peer only.
+	DatabaseACL *constructs.SubnetACL
 }
 
 // buildRegional builds one region's platform into stack; peer is the other
@@ -45,19 +52,42 @@ func buildRegional(stack cdktf.TerraformStack, env *config.Environment, r, peer 
 		Account:              env.AccountID,
 		Region:               r.Region,
 	})
+	endpoints := constructs.NewEndpoints(stack, "endpoints", &constructs.EndpointsProps{
+		Name:                 prefix,
+		Region:               r.Region,
+		VpcID:                network.VpcID,
+		VpcCIDR:              r.CIDR,
+		GatewayRouteTableIDs: network.PrivateRouteTableIDs,
+		SubnetIDs:            network.PrivateSubnetIDs,
+		InterfaceServices:    env.Network.InterfaceEndpoints,
+	})
 	var peerPrivate, peerDatabase []string
 	for _, s := range peer.Layout() {
 		peerPrivate = append(peerPrivate, s.Private)
 		peerDatabase = append(peerDatabase, s.Database)
 	}
 	groups := constructs.NewSecurityGroups(stack, "security-groups", &constructs.SecurityGroupsProps{
-		Name:              prefix,
-		VpcID:             network.VpcID,
-		ContainerPort:     env.Service.Port,
-		PeerPrivateCIDRs:  peerPrivate,
-		PeerDatabaseCIDRs: peerDatabase,
+		Name:                   prefix,
+		VpcID:                  network.VpcID,
+		ContainerPort:          env.Service.Port,
+		PeerPrivateCIDRs:       peerPrivate,
+		PeerDatabaseCIDRs:      peerDatabase,
+		CloudFrontPrefixListID: r.CloudFrontPrefixListID, // set only with cloudfront ingress
+		CloudFrontPort:         env.Network.CloudFrontOriginPort,
+		S3PrefixListID:         endpoints.S3PrefixListID,
+		EndpointsGroupID:       endpoints.SecurityGroupID,
+		AppInternetEgress:      *env.Network.AppInternetEgress,
+		// moto reads back no description for group- and prefix-list rules.
+		EmulatorDropsRuleDescriptions: env.Emulator != nil,
 	})
-	return &Regional{Region: r.Region, Network: network, LogsKey: logsKey, SecurityGroups: groups}
+	databaseACL := constructs.NewSubnetACL(stack, "database-acl", &constructs.SubnetACLProps{
+		Name:         prefix + "-database",
+		VpcID:        network.VpcID,
+		SubnetIDs:    network.DatabaseSubnetIDs,
+		AllowedCIDRs: []string{r.CIDR, peer.CIDR},
+	})
+	return &Regional{Region: r.Region, Network: network, LogsKey: logsKey, SecurityGroups: groups,
+		Endpoints: endpoints, DatabaseACL: databaseACL}
 }
 
 // output declares a stack output for people (cross-stack values need none:

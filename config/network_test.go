@@ -1,0 +1,245 @@
+package config
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// parseEnv parses an environment file body named acme-test.yaml.
+func parseEnv(t *testing.T, body string) (*Environment, Problems) {
+	t.Helper()
+	env, err := Parse("acme-test.yaml", []byte(body))
+	var ps Problems
+	if err != nil && !errors.As(err, &ps) {
+		t.Fatalf("not a Problems error: %v", err)
+	}
+	return env, ps
+}
+
+// Bad network input: each case names the field, the value and what is
+// allowed; nothing else is reported.
+func TestNetworkBadInput(t *testing.T) {
+	for _, tc := range []struct {
+		name, body string
+		// want is one problem: field, value, and fragments of what is allowed.
+		field, value string
+		want         []string
+	}{
+		{
+			name:  "identical CIDRs",
+			body:  "primary:\n  cidr: 10.0.0.0/16\nsecondary:\n  cidr: 10.0.0.0/16\n",
+			field: "secondary.cidr", value: "10.0.0.0/16",
+			want: []string{"does not overlap primary.cidr 10.0.0.0/16", "peered"},
+		},
+		{
+			name:  "overlapping CIDRs",
+			body:  "primary:\n  cidr: 10.0.0.0/16\nsecondary:\n  cidr: 10.0.128.0/20\n",
+			field: "secondary.cidr", value: "10.0.128.0/20",
+			want: []string{"does not overlap primary.cidr 10.0.0.0/16"},
+		},
+		{
+			name:  "secondary containing primary",
+			body:  "primary:\n  cidr: 10.0.4.0/24\nsecondary:\n  cidr: 10.0.0.0/16\n",
+			field: "secondary.cidr", value: "10.0.0.0/16",
+			want: []string{"does not overlap primary.cidr 10.0.4.0/24"},
+		},
+		{
+			name:  "unknown endpoint service",
+			body:  "network:\n  interface_endpoints: [ecr.api, dynamo]\n",
+			field: "network.interface_endpoints[1]", value: "dynamo",
+			want: []string{"an AWS service name: one of", "ecr.dkr", "secretsmanager"},
+		},
+		{
+			name:  "full service name instead of the short one",
+			body:  "network:\n  interface_endpoints: [com.amazonaws.us-east-1.logs]\n",
+			field: "network.interface_endpoints[0]", value: "com.amazonaws.us-east-1.logs",
+			want: []string{"an AWS service name: one of"},
+		},
+		{
+			name:  "peer CIDR in the endpoint list",
+			body:  "network:\n  interface_endpoints: [logs, 10.1.0.0/16]\n",
+			field: "network.interface_endpoints[1]", value: "10.1.0.0/16",
+			want: []string{"not a CIDR block", "secondary.cidr 10.1.0.0/16", "each region reaches AWS through its own"},
+		},
+		{
+			name:  "peer subnet in the endpoint list",
+			body:  "network:\n  interface_endpoints: [10.0.64.0/20]\n",
+			field: "network.interface_endpoints[0]", value: "10.0.64.0/20",
+			want: []string{"not a CIDR block", "primary.cidr 10.0.0.0/16"},
+		},
+		{
+			name:  "other CIDR in the endpoint list",
+			body:  "network:\n  interface_endpoints: [192.168.0.0/24]\n",
+			field: "network.interface_endpoints[0]", value: "192.168.0.0/24",
+			want: []string{"not a CIDR block", "VPC's own CIDR only"},
+		},
+		{
+			name:  "s3 as an interface endpoint",
+			body:  "network:\n  interface_endpoints: [s3]\n",
+			field: "network.interface_endpoints[0]", value: "s3",
+			want: []string{"S3 gateway endpoint"},
+		},
+		{
+			name:  "duplicate endpoint",
+			body:  "network:\n  interface_endpoints: [logs, sts, logs]\n",
+			field: "network.interface_endpoints[2]", value: "logs",
+			want: []string{"each service once"},
+		},
+		{
+			name:  "no internet egress without the endpoints tasks need",
+			body:  "network:\n  interface_endpoints: [ecr.api, logs]\n  app_internet_egress: false\n",
+			field: "network.app_internet_egress", value: "false",
+			want: []string{"add ecr.dkr, secretsmanager to network.interface_endpoints"},
+		},
+		{
+			name:  "unknown load balancer ingress",
+			body:  "network:\n  load_balancer_ingress: vpn\n",
+			field: "network.load_balancer_ingress", value: "vpn",
+			want: []string{"one of internet", "cloudfront"},
+		},
+		{
+			name:  "CloudFront origin port",
+			body:  "network:\n  load_balancer_ingress: cloudfront\n  cloudfront_origin_port: 8443\n",
+			field: "network.cloudfront_origin_port", value: "8443",
+			want: []string{"443", "or 80"},
+		},
+		{
+			name:  "CloudFront port without CloudFront",
+			body:  "network:\n  cloudfront_origin_port: 443\n",
+			field: "network.cloudfront_origin_port", value: "443",
+			want: []string{"only with network.load_balancer_ingress cloudfront"},
+		},
+		{
+			name:  "prefix list id without CloudFront",
+			body:  "primary:\n  cloudfront_prefix_list_id: pl-3b927c52\n",
+			field: "primary.cloudfront_prefix_list_id", value: "pl-3b927c52",
+			want: []string{"only with network.load_balancer_ingress cloudfront"},
+		},
+		{
+			name:  "malformed prefix list id",
+			body:  "network:\n  load_balancer_ingress: cloudfront\nsecondary:\n  cloudfront_prefix_list_id: sg-1234\n",
+			field: "secondary.cloudfront_prefix_list_id", value: "sg-1234",
+			want: []string{"a prefix list id"},
+		},
+		{
+			name:  "region without a reviewed prefix list id",
+			body:  "network:\n  load_balancer_ingress: cloudfront\nsecondary:\n  region: eu-central-2\n  cidr: 10.1.0.0/16\n",
+			field: "secondary.cloudfront_prefix_list_id", value: "",
+			want: []string{"required for eu-central-2", "describe-managed-prefix-lists --region eu-central-2"},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, ps := parseEnv(t, minimal+tc.body)
+			if len(ps) != 1 {
+				t.Fatalf("%d problems, want 1:\n%v", len(ps), ps)
+			}
+			p := ps[0]
+			if p.File != "acme-test.yaml" || p.Field != tc.field || p.Value != tc.value {
+				t.Errorf("problem %s, want file acme-test.yaml, field %s, value %q", p, tc.field, tc.value)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(p.Want, w) {
+					t.Errorf("problem %q lacks %q", p.Want, w)
+				}
+			}
+		})
+	}
+}
+
+// Every problem of a file comes back at once.
+func TestNetworkAllProblemsAtOnce(t *testing.T) {
+	_, ps := parseEnv(t, minimal+"secondary:\n  cidr: 10.0.0.0/16\nnetwork:\n  interface_endpoints: [nope, 10.0.0.0/16]\n  load_balancer_ingress: everyone\n")
+	var fields []string
+	for _, p := range ps {
+		fields = append(fields, p.Field)
+	}
+	want := []string{"secondary.cidr", "network.interface_endpoints[0]", "network.interface_endpoints[1]", "network.load_balancer_ingress"}
+	if !slices.Equal(fields, want) {
+		t.Errorf("fields %v, want %v", fields, want)
+	}
+}
+
+// Defaults: production gets every interface endpoint and no internet
+// egress from the app tier; development gets neither endpoints nor a
+// restriction; CloudFront ingress takes the region's reviewed prefix list.
+func TestNetworkDefaults(t *testing.T) {
+	for _, tc := range []struct {
+		name, body  string
+		endpoints   []string
+		internet    bool
+		ingress     string
+		port        int
+		primaryPL   string
+		secondaryPL string
+	}{
+		{name: "development", body: "", endpoints: []string{}, internet: true, ingress: IngressInternet},
+		{name: "production", body: "tier: production\n", endpoints: DefaultInterfaceEndpoints, internet: false, ingress: IngressInternet},
+		{name: "production without endpoints", body: "tier: production\nnetwork:\n  interface_endpoints: []\n", endpoints: []string{}, internet: true, ingress: IngressInternet},
+		{name: "development with the task endpoints", body: "network:\n  interface_endpoints: [ecr.api, ecr.dkr, logs, secretsmanager]\n",
+			endpoints: RequiredTaskEndpoints, internet: false, ingress: IngressInternet},
+		{name: "internet egress kept on", body: "tier: production\nnetwork:\n  app_internet_egress: true\n", endpoints: DefaultInterfaceEndpoints, internet: true, ingress: IngressInternet},
+		{name: "cloudfront", body: "network:\n  load_balancer_ingress: cloudfront\n", endpoints: []string{}, internet: true,
+			ingress: IngressCloudFront, port: 443, primaryPL: "pl-3b927c52", secondaryPL: "pl-82a045eb"},
+		{name: "cloudfront over HTTP, own id", body: "network:\n  load_balancer_ingress: cloudfront\n  cloudfront_origin_port: 80\nsecondary:\n  cloudfront_prefix_list_id: pl-0123456789abcdef0\n",
+			endpoints: []string{}, internet: true, ingress: IngressCloudFront, port: 80, primaryPL: "pl-3b927c52", secondaryPL: "pl-0123456789abcdef0"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env, ps := parseEnv(t, minimal+tc.body)
+			if len(ps) > 0 {
+				t.Fatalf("unexpected problems: %v", ps)
+			}
+			n := env.Network
+			if !slices.Equal(n.InterfaceEndpoints, tc.endpoints) || n.InterfaceEndpoints == nil {
+				t.Errorf("interface_endpoints %#v, want %#v", n.InterfaceEndpoints, tc.endpoints)
+			}
+			if *n.AppInternetEgress != tc.internet {
+				t.Errorf("app_internet_egress %v, want %v", *n.AppInternetEgress, tc.internet)
+			}
+			if n.LoadBalancerIngress != tc.ingress || n.CloudFrontOriginPort != tc.port {
+				t.Errorf("load balancer ingress %s port %d, want %s %d", n.LoadBalancerIngress, n.CloudFrontOriginPort, tc.ingress, tc.port)
+			}
+			if env.Primary.CloudFrontPrefixListID != tc.primaryPL || env.Secondary.CloudFrontPrefixListID != tc.secondaryPL {
+				t.Errorf("prefix lists %q %q, want %q %q", env.Primary.CloudFrontPrefixListID, env.Secondary.CloudFrontPrefixListID, tc.primaryPL, tc.secondaryPL)
+			}
+		})
+	}
+}
+
+// The reviewed prefix list table covers only supported regions and holds
+// well-formed, distinct ids.
+func TestCloudFrontPrefixListTable(t *testing.T) {
+	seen := map[string]string{}
+	for region, id := range cloudFrontPrefixLists {
+		if !knownRegion(region) {
+			t.Errorf("%s is not a supported region", region)
+		}
+		if !prefixListRe.MatchString(id) {
+			t.Errorf("%s: malformed id %s", region, id)
+		}
+		if other, dup := seen[id]; dup {
+			t.Errorf("%s and %s share %s", region, other, id)
+		}
+		seen[id] = region
+	}
+	for _, s := range DefaultInterfaceEndpoints {
+		if !slices.Contains(interfaceServices, s) {
+			t.Errorf("default endpoint %s is not an accepted service", s)
+		}
+	}
+}
+
+// The example environments load: production has the endpoints and no
+// internet egress from the app tier.
+func TestExampleEnvironmentsNetwork(t *testing.T) {
+	envs, err := LoadDir("environments", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, env := range envs {
+		if env.Production() && (len(env.Network.InterfaceEndpoints) == 0 || *env.Network.AppInternetEgress) {
+			t.Errorf("%s: production without interface endpoints or with app internet egress", env.ID())
+		}
+	}
+}
