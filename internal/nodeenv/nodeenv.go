@@ -28,9 +28,12 @@ import (
 // debug = on, and report on stderr what happened.
 const Switch = "MULTIREGION_JSII_PRELOAD"
 
-// jsiiDefaultOptions is what jsii-runtime-go puts in NODE_OPTIONS when the
-// environment has none; setting NODE_OPTIONS replaces it, so keep it.
-const jsiiDefaultOptions = "--max-old-space-size=4069"
+// defaultOptions go into NODE_OPTIONS when the environment has none:
+// jsii-runtime-go's own default (which setting NODE_OPTIONS replaces), and a
+// young generation of 2 MB semi-spaces instead of 16: the kernel's garbage
+// is short-lived, so this cuts its peak memory by about 30 MB at no
+// measurable cost in time (see README, Speed).
+const defaultOptions = "--max-old-space-size=4069 --max-semi-space-size=2"
 
 // Preload is the preload script (preload.js).
 //
@@ -144,7 +147,7 @@ func withRequire(opts, path string) string {
 		return opts
 	}
 	if strings.TrimSpace(opts) == "" {
-		opts = jsiiDefaultOptions
+		opts = defaultOptions
 	}
 	return opts + " " + req
 }

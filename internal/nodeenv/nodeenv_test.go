@@ -124,10 +124,10 @@ func TestUnknownShapeLoadsEagerly(t *testing.T) {
 
 func TestWithRequire(t *testing.T) {
 	for _, tc := range []struct{ opts, path, want string }{
-		{"", "/c/p.js", "--max-old-space-size=4069 --require=/c/p.js"},
+		{"", "/c/p.js", defaultOptions + " --require=/c/p.js"},
 		{"--max-old-space-size=8000", "/c/p.js", "--max-old-space-size=8000 --require=/c/p.js"},
 		{"--max-old-space-size=4069 --require=/c/p.js", "/c/p.js", "--max-old-space-size=4069 --require=/c/p.js"},
-		{"", `/home/a b/"x"\p.js`, `--max-old-space-size=4069 --require="/home/a b/\"x\"\\p.js"`},
+		{"", `/home/a b/"x"\p.js`, defaultOptions + ` --require="/home/a b/\"x\"\\p.js"`},
 	} {
 		if got := withRequire(tc.opts, tc.path); got != tc.want {
 			t.Errorf("withRequire(%q, %q) = %q, want %q", tc.opts, tc.path, got, tc.want)
