@@ -32,6 +32,7 @@ type bench struct {
 	results    []*series
 	fits       []string
 	checks     []string // target lines
+	skipped    []string // measures this branch cannot take
 	synthFixed float64
 }
 
@@ -264,6 +265,9 @@ func (b *bench) report(w io.Writer) {
 		for _, f := range b.fits {
 			fmt.Fprintln(w, f)
 		}
+	}
+	for _, sk := range b.skipped {
+		fmt.Fprintln(w, "\nnot measured:", sk)
 	}
 	if len(b.checks) > 0 {
 		fmt.Fprint(w, "\ntargets:\n")

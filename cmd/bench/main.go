@@ -10,8 +10,9 @@
 //	go run ./cmd/bench                  # everything (make bench)
 //	go run ./cmd/bench -only synth -runs 3
 //
-// Run it from the project root. It never writes into the project: builds,
-// generated environments and outputs live in a temporary folder.
+// Run it from the project root. It writes nothing into the project but what
+// cmd/check keeps in its own scratch folder .check/: builds, generated
+// environments and outputs live in a temporary folder.
 package main
 
 import (
