@@ -251,7 +251,7 @@ func (b *bench) check(runs int) error {
 	if err != nil || !ok {
 		return err
 	}
-	if err := b.checkSeries("offline validate + plan, every stack", "cmd/check -skip-emulator: copies, one init, validate, plan, plan.json", bin, runs, "-outdir", out, "-skip-emulator"); err != nil {
+	if err := b.checkSeries("offline validate + plan, every stack", "cmd/check -skip-emulator: stack copies, one init, plan (it validates), show -json", bin, runs, "-outdir", out, "-skip-emulator"); err != nil {
 		return err
 	}
 	help, _ := exec.Command(bin, "-h").CombinedOutput()
