@@ -46,6 +46,7 @@ func NewSecondary(app cdktf.App, env *config.Environment, primary *Primary) *Sec
 		AccepterProvider: primaryRegion,
 	})
 	s.buildDatabase(env, primary)
+	s.Containers = buildContainers(stack, env, config.RoleSecondary, s.Regional, s.DB.AppInputs())
 	output(stack, "vpc_id", "VPC of the secondary region", s.Network.VpcID)
 	output(stack, "peering_connection_id", "VPC peering connection to the primary region", s.Peering.ConnectionID)
 	return s
