@@ -19,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/aws/jsii-runtime-go"
 )
@@ -43,9 +44,14 @@ var Preload []byte
 // Setup points the jsii kernel at the project's pinned Node.js (unless
 // JSII_NODE is set) and adds the preload to NODE_OPTIONS
 // (unless switched off). Call it before the first jsii call (creating the
-// app): it closes the jsii client. It never fails: whatever it cannot do,
-// the kernel does the standard way, only slower. Safe to call more than once.
-func Setup() {
+// app): it closes the jsii client. Only the first call in a process does
+// anything, so a kernel that is running stays up. It never fails: whatever
+// it cannot do, the kernel does the standard way, only slower.
+func Setup() { setupOnce.Do(setup) }
+
+var setupOnce sync.Once
+
+func setup() {
 	mode := os.Getenv(Switch)
 	var notes []string
 	if os.Getenv("JSII_NODE") == "" {
