@@ -37,11 +37,24 @@ type Environment struct {
 	Network   Network  `yaml:"network"`
 	Service   Service  `yaml:"service"`
 	Database  Database `yaml:"database"`
-	Backend   Backend  `yaml:"backend"`
+	// Registry is the ECR repository of the service's images.
+	Registry Registry `yaml:"registry"`
+	// LoadBalancer is the ALB in front of the service in each region.
+	LoadBalancer LoadBalancer `yaml:"load_balancer"`
+	Backend      Backend      `yaml:"backend"`
+	// DNS is the app's domain, hosted zone, health checks and failover
+	// records; CDN the CloudFront distribution in front of both regions.
+	DNS DNS `yaml:"dns"`
+	CDN CDN `yaml:"cdn"`
 	// Repository is the source repository; nil for none.
 	Repository *Repository `yaml:"repository"`
 	// Pipeline is the delivery pipeline; nil for none. Needs a repository.
 	Pipeline *Pipeline `yaml:"pipeline"`
+	// RegistryReplication is the ECR replication configuration of the
+	// registry (account and primary region) that this environment's primary
+	// stack owns; empty when another environment owns it (see
+	// assignReplication). Computed, not read from the file.
+	RegistryReplication []ReplicationRule `yaml:"-"`
 	// Emulator, when set, points every AWS provider at an AWS emulator
 	// (moto_server) with test credentials, like LocalStack's tflocal.
 	Emulator *Emulator `yaml:"emulator"`
@@ -94,12 +107,6 @@ type Network struct {
 	// balancer on, 443 (default) or 80. One port only: a rule naming the
 	// CloudFront prefix list counts as 55 of a security group's 60 rules.
 	CloudFrontOriginPort int `yaml:"cloudfront_origin_port"`
-}
-
-// Service is the containerized application both regions run.
-type Service struct {
-	// Port the container listens on. Default 8080.
-	Port int `yaml:"port"`
 }
 
 // Backend types.

@@ -290,11 +290,3 @@ func orNone(ids []string) string {
 	}
 	return strings.Join(ids, ", ")
 }
-
-func setDefault[T comparable](v *T, def T) {
-	var zero T
-	if *v == zero {
-		*v = def
-	}
-}
-

@@ -9,6 +9,14 @@ func num(n int) *float64          { return jsii.Number(float64(n)) }
 func boolp(b bool) *bool          { return jsii.Bool(b) }
 func strs(s ...string) *[]*string { return jsii.Strings(s...) }
 
+func nums(n ...int) *[]*float64 {
+	out := make([]*float64, len(n))
+	for i, v := range n {
+		out[i] = num(v)
+	}
+	return &out
+}
+
 // nameTag is the per-resource Name tag; the provider's default_tags add the
 // rest (Customer, Environment, ManagedBy, CostCenter).
 func nameTag(name string) *map[string]*string {

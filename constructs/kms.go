@@ -6,6 +6,7 @@ import (
 	cdk "github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsalias"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskey"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
 // KeyProps configures a customer managed KMS key.
@@ -29,9 +30,12 @@ type KeyProps struct {
 	ViaServices []string
 	// DeletionWindowDays before a scheduled deletion completes (7 to 30).
 	DeletionWindowDays int
-	// Statements are further key policy statements a service needs beyond
-	// ServicePrincipals' (e.g. CloudTrail's encryption-context condition).
+	// Statements are added to the key policy as they are, for services
+	// whose requests carry no aws:SourceAccount to condition on.
 	Statements []Statement
+	// Provider creates the key in another region than the stack's (nil:
+	// the stack's default provider). Region must be that region.
+	Provider cdktf.TerraformProvider
 }
 
 // Key is a customer managed KMS key with rotation on and an alias.
@@ -100,10 +104,12 @@ func NewKey(scope cdk.Construct, id string, props *KeyProps) *Key {
 		DeletionWindowInDays: num(window),
 		Policy:               Policy(statements...).JSON(),
 		Tags:                 nameTag(props.Alias),
+		Provider:             props.Provider,
 	})
 	kmsalias.NewKmsAlias(c, str("alias"), &kmsalias.KmsAliasConfig{
 		Name:        str("alias/" + props.Alias),
 		TargetKeyId: key.KeyId(),
+		Provider:    props.Provider,
 	})
 	return &Key{Construct: c, Arn: key.Arn(), KeyID: key.KeyId()}
 }

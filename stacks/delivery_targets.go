@@ -54,4 +54,3 @@ func ecsTarget(env *config.Environment, _ *Regional, region, file string) constr
 // TODO(issue 4): the load balancer's DNS name.
 func stagingEndpoint(_ *Environment) *string { return nil }
 
-func str(s string) *string { return &s }

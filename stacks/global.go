@@ -7,10 +7,13 @@ import (
 )
 
 // Global is the stack of what spans both regions. It lives in the primary
-// region (CloudFront certificates and Route 53 health-check metrics must be
-// in us-east-1).
+// region; CloudFront certificates, CloudFront web ACLs and Route 53
+// health-check alarms go through a us-east-1 provider (see edgeProvider).
 type Global struct {
 	cdktf.TerraformStack
+	// Edge is the DNS and CDN in front of both regions; nil without a
+	// domain.
+	Edge *Edge
 	// Delivery is the pipeline, its topic, approver role and audit trail;
 	// nil without a pipeline.
 	Delivery *GlobalDelivery
@@ -22,12 +25,16 @@ type Global struct {
 func NewGlobal(app cdktf.App, env *config.Environment, primary *Primary, secondary *Secondary, staging *Environment) *Global {
 	stack := newStack(app, env, config.RoleGlobal)
 	newProvider(stack, env, env.Primary.Region, "")
-	newProvider(stack, env, env.Secondary.Region, config.RoleSecondary)
+	secondaryRegion := newProvider(stack, env, env.Secondary.Region, config.RoleSecondary)
+	g := &Global{TerraformStack: stack}
 	output(stack, "vpc_ids", "VPC of each region", map[string]*string{
 		env.Primary.Region:   primary.Network.VpcID,
 		env.Secondary.Region: secondary.Network.VpcID,
 	})
-	g := &Global{TerraformStack: stack}
+	if env.Edge() {
+		g.Edge = buildEdge(stack, env, primary, secondary, secondaryRegion)
+		edgeOutputs(stack, env, g.Edge)
+	}
 	g.Delivery = buildGlobalDelivery(stack, env, primary, secondary, staging)
 	return g
 }

@@ -15,6 +15,14 @@ type Primary struct {
 	Database *constructs.Database
 	// DB is how this region's app tier reaches the database.
 	DB *DatabaseConnection
+	// Replication is the registry's replication configuration, nil when
+	// another environment of the same account and region owns it.
+	Replication *constructs.RegistryReplication
+	// OriginSecret is the header value CloudFront sends and both load
+	// balancers require; nil without it.
+	OriginSecret *constructs.OriginSecret
+	// OriginGuard admits only requests that carry it.
+	OriginGuard *constructs.OriginGuard
 	// Delivery is the source repository and artifact store (nil without a
 	// repository); Build the image build (nil without a pipeline).
 	Delivery *Delivery
@@ -39,6 +47,10 @@ func NewPrimary(app cdktf.App, env *config.Environment) *Primary {
 		Port: s.Database.Port, DatabaseName: s.Database.DatabaseName,
 		SecretArn: s.Database.SecretArn, SecretKeyArn: s.Database.KeyArn,
 	}
+	s.Replication = buildReplication(stack, env)
+	s.Containers = buildContainers(stack, env, config.RolePrimary, s.Regional, s.DB.AppInputs())
+	s.OriginSecret = buildOriginSecret(stack, env)
+	s.OriginGuard = buildOriginGuard(stack, env, s.Regional, s.OriginSecret)
 	s.Delivery = buildDelivery(stack, env, config.RolePrimary, env.Primary)
 	if env.Pipeline != nil {
 		s.Build = buildProject(stack, env, s.Regional, s.Delivery, imageRepositoryOf(env, s))

@@ -28,6 +28,10 @@ type Regional struct {
 	// DataKey encrypts the region's database storage, Performance Insights
 	// and database secrets.
 	DataKey *constructs.Key
+	// Containers is the container platform (repository, cluster, load
+	// balancer, service), built by buildContainers once the stack's other
+	// capabilities can hand the service their settings.
+	*Containers
 }
 
 // buildRegional builds one region's platform into stack; peer is the other

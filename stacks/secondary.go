@@ -19,6 +19,8 @@ type Secondary struct {
 	Replica *constructs.Replica
 	// DB is how this region's app tier reaches the database.
 	DB *DatabaseConnection
+	// OriginGuard admits only requests with the primary's origin secret.
+	OriginGuard *constructs.OriginGuard
 	// Delivery is the replica repository and artifact store (nil without a
 	// repository); ArtifactReplication copies the primary's artifacts here
 	// and Mirror keeps the replica in sync (nil when not configured).
@@ -52,6 +54,8 @@ func NewSecondary(app cdktf.App, env *config.Environment, primary *Primary) *Sec
 		AccepterProvider: primaryRegion,
 	})
 	s.buildDatabase(env, primary)
+	s.Containers = buildContainers(stack, env, config.RoleSecondary, s.Regional, s.DB.AppInputs())
+	s.OriginGuard = buildOriginGuard(stack, env, s.Regional, primary.OriginSecret)
 	s.Delivery = buildDelivery(stack, env, config.RoleSecondary, env.Secondary)
 	s.buildSecondaryDelivery(env, primary, primaryRegion)
 	output(stack, "vpc_id", "VPC of the secondary region", s.Network.VpcID)
