@@ -44,9 +44,12 @@ func TestBuildspecRuns(t *testing.T) {
 	if spec.Version != "0.2" || spec.Env.Shell != "bash" || !slices.Equal(spec.Artifacts.Files, []string{"imagedefinitions-*.json"}) {
 		t.Fatalf("buildspec header %+v", spec)
 	}
-	for _, staging := range []bool{false, true} {
-		name := map[bool]string{false: "without staging", true: "with staging"}[staging]
-		t.Run(name, func(t *testing.T) {
+	for _, tc := range []struct {
+		name            string
+		staging, noVars bool
+	}{{"without staging", false, false}, {"with staging", true, false}, {"started by hand", false, true}} {
+		staging := tc.staging
+		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			bin := filepath.Join(dir, "bin")
 			os.Mkdir(bin, 0o755)
@@ -78,15 +81,25 @@ esac
 			cmd.Dir = dir
 			env := []string{
 				"PATH=" + bin + ":" + os.Getenv("PATH"), "CALLS=" + calls,
+				// The build project's variables.
 				"AWS_ACCOUNT_ID=111111111111", "PRIMARY_REGION=us-east-1", "SECONDARY_REGION=us-west-2",
-				"IMAGE_REPOSITORY=acme-prod/app", "CONTAINER_NAME=app",
+				"IMAGE_REPOSITORY_URI=111111111111.dkr.ecr.us-east-1.amazonaws.com/acme-prod/app", "CONTAINER_NAME=app",
 				"CODEBUILD_RESOLVED_SOURCE_VERSION=0123456789abcdef0123456789abcdef01234567", "CODEBUILD_BUILD_SUCCEEDING=1",
+			}
+			if !tc.noVars { // the pipeline's build action's
+				env = append(env, "SECONDARY_REPOSITORY_URI=111111111111.dkr.ecr.us-west-2.amazonaws.com/acme-prod/app")
 			}
 			if staging {
 				env = append(env, "STAGING_REPOSITORY_URI=111111111111.dkr.ecr.us-east-1.amazonaws.com/acme-staging/app", "STAGING_CONTAINER_NAME=web")
 			}
 			cmd.Env = env
 			out, err := cmd.CombinedOutput()
+			if tc.noVars {
+				if err == nil || !strings.Contains(string(out), "SECONDARY_REPOSITORY_URI is not set") {
+					t.Errorf("a build without the pipeline's variables ran on: %v\n%s", err, out)
+				}
+				return
+			}
 			if err != nil {
 				t.Fatalf("buildspec failed: %v\n%s", err, out)
 			}
@@ -110,6 +123,9 @@ esac
 				defs["imagedefinitions-staging.json"] = "111111111111.dkr.ecr.us-east-1.amazonaws.com/acme-staging/app:" + tag
 				if !strings.Contains(string(log), "docker push 111111111111.dkr.ecr.us-east-1.amazonaws.com/acme-staging/app:"+tag) {
 					t.Errorf("the image was not pushed to the staging repository:\n%s", log)
+				}
+				if !strings.Contains(string(log), "docker login --username AWS --password-stdin 111111111111.dkr.ecr.us-east-1.amazonaws.com\n") {
+					t.Errorf("no login to the staging registry:\n%s", log)
 				}
 			} else if _, err := os.Stat(filepath.Join(dir, "imagedefinitions-staging.json")); err == nil {
 				t.Error("a staging image definitions file without a staging target")

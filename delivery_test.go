@@ -122,13 +122,42 @@ func TestProdPipeline(t *testing.T) {
 	if !slices.Equal(regions, []string{"us-east-1", "us-west-2"}) {
 		t.Errorf("production actions in %v", regions)
 	}
-	topic, _ := onlyResource(t, g, "aws_sns_topic")
-	if got := actions["Manual_Approval"][0]["configuration"].(map[string]any)["NotificationArn"]; got != "${aws_sns_topic."+topic+".arn}" {
-		t.Errorf("approval notifies %v, want the topic %s", got, topic)
+	// The approval notifies a topic of this stack that the approval
+	// e-mails subscribe to.
+	notify := actions["Manual_Approval"][0]["configuration"].(map[string]any)["NotificationArn"]
+	topic := strings.TrimSuffix(strings.TrimPrefix(fmt.Sprint(notify), "${aws_sns_topic."), ".arn}")
+	if _, ok := g.resources("aws_sns_topic")[topic]; !ok {
+		t.Fatalf("approval notifies %v, want a topic of the stack", notify)
 	}
-	staging := actions["Deploy_to_Staging"][0]
-	if staging["region"] != envByID(t, "acme-staging").Primary.Region {
-		t.Errorf("staging action in %v", staging["region"])
+	var emails []string
+	for _, sub := range g.resources("aws_sns_topic_subscription") {
+		if sub["topic_arn"] == notify && sub["protocol"] == "email" {
+			emails = append(emails, sub["endpoint"].(string))
+		}
+	}
+	if want := envByID(t, "acme-prod").Pipeline.ApprovalEmails; !slices.Equal(emails, want) {
+		t.Errorf("approval topic subscribers %v, want %v", emails, want)
+	}
+	// Every deploy action reads its service from the stack that owns it:
+	// staging from acme-staging-primary, production from each region's.
+	owner := map[string]string{
+		"Deploy_to_Staging/us-east-1":    "acme-staging-primary",
+		"Deploy_to_Production/us-east-1": "acme-prod-primary",
+		"Deploy_to_Production/us-west-2": "acme-prod-secondary",
+	}
+	for _, stage := range []string{"Deploy_to_Staging", "Deploy_to_Production"} {
+		for _, a := range actions[stage] {
+			stack := owner[stage+"/"+a["region"].(string)]
+			cfg := a["configuration"].(map[string]any)
+			for _, key := range []string{"ClusterName", "ServiceName"} {
+				if want := "${data.terraform_remote_state.cross-stack-reference-input-" + stack + ".outputs."; !strings.HasPrefix(fmt.Sprint(cfg[key]), want) {
+					t.Errorf("%s %s %s = %v, want a reference to %s", stage, a["name"], key, cfg[key], stack)
+				}
+			}
+		}
+	}
+	if link := actions["Manual_Approval"][0]["configuration"].(map[string]any)["ExternalEntityLink"]; link != "https://"+envByID(t, "acme-staging").DNS.Domain {
+		t.Errorf("approval links to %v, want the staging domain", link)
 	}
 }
 

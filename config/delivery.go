@@ -100,8 +100,9 @@ func (e *Environment) ApprovalRequired() bool {
 	return e.Pipeline != nil && *e.Pipeline.Approval
 }
 
-// RepositoryNameOrDefault is the source repository's name.
-func (e *Environment) RepositoryNameOrDefault() string {
+// SourceRepositoryName is the source (CodeCommit) repository's name; the
+// image repository is RepositoryName.
+func (e *Environment) SourceRepositoryName() string {
 	if e.Repository == nil || e.Repository.Name == "" {
 		return e.ID() + "-app"
 	}
@@ -110,7 +111,7 @@ func (e *Environment) RepositoryNameOrDefault() string {
 
 func (e *Environment) applyDeliveryDefaults(prod bool) {
 	if r := e.Repository; r != nil {
-		r.Name = e.RepositoryNameOrDefault()
+		r.Name = e.SourceRepositoryName()
 		setDefault(&r.DefaultBranch, "main")
 		setDefault(&r.Type, RepositoryCodeCommit)
 		if r.Replica == nil {
@@ -161,7 +162,7 @@ func (e *Environment) validateDelivery(c *problems) {
 		return
 	}
 	if e.Repository == nil {
-		c.add("pipeline", "(set)", "a pipeline needs a source: add a repository section (e.g. repository: {name: %s})", e.RepositoryNameOrDefault())
+		c.add("pipeline", "(set)", "a pipeline needs a source: add a repository section (e.g. repository: {name: %s})", e.SourceRepositoryName())
 	}
 	if p.Staging != "" && !strings.Contains(p.Staging, "-") && !envNameRe.MatchString(p.Staging) {
 		c.add("pipeline.staging", p.Staging, "the name of another environment of customer %s, e.g. staging (for %s-staging.yaml)", e.Customer, e.Customer)
@@ -202,6 +203,12 @@ func (e *Environment) validateDelivery(c *problems) {
 	}
 	if p.Build.TimeoutMinutes < 5 || p.Build.TimeoutMinutes > 2160 {
 		c.add("pipeline.build.timeout_minutes", p.Build.TimeoutMinutes, "5 to 2160 minutes")
+	}
+	if *p.CodePipeline && e.Service.DeployedBy == DeployedByTerraform {
+		c.add("service.deployed_by", e.Service.DeployedBy, "%s: the pipeline deploys this environment's service, so Terraform must not own its task definition revision (an apply would roll a release back)", DeployedByPipeline)
+	}
+	if *p.CodePipeline && !*e.Registry.Replication {
+		c.add("registry.replication", false, "true with a pipeline: the secondary region deploys the image replicated into its own repository")
 	}
 	if !*p.CodePipeline && (p.Staging != "" || *p.Approval) {
 		c.add("pipeline.codepipeline", false, "true when pipeline.staging or pipeline.approval is set: only the pipeline deploys to staging and asks for approval")
@@ -259,6 +266,10 @@ func resolveStaging(envs []*Environment) Problems {
 			c.add("pipeline.staging", p.Staging, "an environment in the same account (%s has account %s, this one %s)", id, target.AccountID, e.AccountID)
 		case target.Primary.Region != e.Primary.Region && target.Primary.Region != e.Secondary.Region:
 			c.add("pipeline.staging", p.Staging, "an environment whose primary region (%s) is %s or %s, where the pipeline has artifact stores", target.Primary.Region, e.Primary.Region, e.Secondary.Region)
+		case target.Service.DeployedBy == DeployedByTerraform && *p.CodePipeline:
+			// Reported where the fix goes: the staging environment's file.
+			ps = append(ps, Problem{File: target.File, Field: "service.deployed_by", Value: target.Service.DeployedBy,
+				Want: fmt.Sprintf("%s: %s's pipeline deploys this service (pipeline.staging in %s), so Terraform must not own its task definition revision", DeployedByPipeline, e.ID(), e.File)})
 		default:
 			p.StagingID = id
 		}

@@ -9,7 +9,10 @@ import (
 	"testing"
 )
 
-const withRepo = minimal + "repository: {}\n"
+// pipelined is what an environment whose service the pipeline deploys says.
+const pipelined = "service: {deployed_by: pipeline}\n"
+
+const withRepo = minimal + pipelined + "repository: {}\n"
 
 func TestDeliveryDefaults(t *testing.T) {
 	t.Run("none", func(t *testing.T) {
@@ -83,7 +86,10 @@ func TestDeliveryBadInput(t *testing.T) {
 		name, body, field, value string
 		want                     []string
 	}{
-		{"pipeline without repository", minimal + "pipeline: {}\n", "pipeline", "(set)", []string{"needs a source", "repository"}},
+		{"pipeline without repository", minimal + pipelined + "pipeline: {}\n", "pipeline", "(set)", []string{"needs a source", "repository"}},
+		{"pipeline deploys a terraform-owned service", minimal + "repository: {}\npipeline: {}\n", "service.deployed_by", "terraform", []string{"pipeline: the pipeline deploys"}},
+		{"pipeline without image replication", withRepo + "registry: {replication: false}\npipeline: {}\n", "registry.replication", "false", []string{"replicated into its own repository"}},
+		{"no codepipeline keeps terraform deploys", minimal + "repository: {}\npipeline: {codepipeline: false}\n", "", "", nil},
 		{"approval e-mail not an address", withRepo + "pipeline:\n  approval: true\n  approval_emails: [ops@example.com, release managers]\n",
 			"pipeline.approval_emails[1]", "release managers", []string{"an e-mail address"}},
 		{"approval e-mail with display name", withRepo + "pipeline:\n  approval: true\n  approval_emails: ['Ops <ops@example.com>']\n",
@@ -112,7 +118,7 @@ func TestDeliveryBadInput(t *testing.T) {
 		{"s3 with replica", minimal + "repository:\n  type: s3\n  replica: true\n", "repository.replica", "true", []string{"artifact bucket's replication"}},
 		{"staging name", withRepo + "pipeline:\n  staging: Staging_1\n", "pipeline.staging", "Staging_1", []string{"another environment of customer acme"}},
 		{"no codepipeline with approval", withRepo + "pipeline:\n  approval: true\n  codepipeline: false\n", "pipeline.codepipeline", "false", []string{"only the pipeline"}},
-		{"unknown pipeline key", withRepo + "pipeline:\n  stages: 3\n", "line 4", "stages", []string{"allowed here", "approval_emails", "staging"}},
+		{"unknown pipeline key", withRepo + "pipeline:\n  stages: 3\n", "line 5", "stages", []string{"allowed here", "approval_emails", "staging"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse("envs/acme-dev.yaml", []byte(tc.body))
@@ -141,19 +147,23 @@ func TestDeliveryBadInput(t *testing.T) {
 
 // The staging environment is checked across files.
 func TestStagingAcrossFiles(t *testing.T) {
-	const prod = "account_id: \"111111111111\"\ntier: production\nrepository: {}\npipeline:\n  staging: %s\n"
+	const prod = "account_id: \"111111111111\"\ntier: production\n" + pipelined + "repository: {}\npipeline:\n  staging: %s\n"
+	const staged = minimal + pipelined
 	for _, tc := range []struct {
 		name, staging string
 		others        map[string]string
 		want          []string // fragments of the one problem; nil for none
+		// where the problem is reported; default acme-prod.yaml pipeline.staging
+		file, field string
 	}{
-		{"same customer by name", "staging", map[string]string{"acme-staging": minimal}, nil},
-		{"same customer by id", "acme-staging", map[string]string{"acme-staging": minimal}, nil},
-		{"missing", "qa", map[string]string{"acme-staging": minimal}, []string{`"qa"`, "no file acme-qa.yaml", "one of staging"}},
-		{"other customer's", "globex-staging", map[string]string{"globex-staging": minimal, "acme-staging": minimal}, []string{`"globex-staging"`, "customer acme (not globex's)", "one of staging"}},
-		{"itself", "prod", nil, []string{"its own environment"}},
-		{"other account", "staging", map[string]string{"acme-staging": "account_id: \"999999999999\"\n"}, []string{"same account", "999999999999"}},
-		{"region without artifact store", "staging", map[string]string{"acme-staging": minimal + "primary:\n  region: eu-west-1\n  azs: [eu-west-1a, eu-west-1b]\n"}, []string{"eu-west-1", "artifact stores"}},
+		{"same customer by name", "staging", map[string]string{"acme-staging": staged}, nil, "", ""},
+		{"same customer by id", "acme-staging", map[string]string{"acme-staging": staged}, nil, "", ""},
+		{"missing", "qa", map[string]string{"acme-staging": staged}, []string{`"qa"`, "no file acme-qa.yaml", "one of staging"}, "", ""},
+		{"other customer's", "globex-staging", map[string]string{"globex-staging": staged, "acme-staging": staged}, []string{`"globex-staging"`, "customer acme (not globex's)", "one of staging"}, "", ""},
+		{"itself", "prod", nil, []string{"its own environment"}, "", ""},
+		{"other account", "staging", map[string]string{"acme-staging": "account_id: \"999999999999\"\n" + pipelined}, []string{"same account", "999999999999"}, "", ""},
+		{"region without artifact store", "staging", map[string]string{"acme-staging": staged + "primary:\n  region: eu-west-1\n  azs: [eu-west-1a, eu-west-1b]\n"}, []string{"eu-west-1", "artifact stores"}, "", ""},
+		{"staging service deployed by terraform", "staging", map[string]string{"acme-staging": minimal}, []string{`"terraform"`, "pipeline: acme-prod's pipeline deploys this service", "acme-prod.yaml"}, "acme-staging.yaml", "service.deployed_by"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -177,8 +187,12 @@ func TestStagingAcrossFiles(t *testing.T) {
 			if !errors.As(err, &ps) || len(ps) != 1 {
 				t.Fatalf("want one problem, got %v", err)
 			}
-			if !strings.HasSuffix(ps[0].File, "acme-prod.yaml") || ps[0].Field != "pipeline.staging" {
-				t.Errorf("problem %s, want acme-prod.yaml pipeline.staging", ps[0])
+			file, field := "acme-prod.yaml", "pipeline.staging"
+			if tc.file != "" {
+				file, field = tc.file, tc.field
+			}
+			if !strings.HasSuffix(ps[0].File, "/"+file) || ps[0].Field != field {
+				t.Errorf("problem %s, want %s %s", ps[0], file, field)
 			}
 			for _, w := range tc.want {
 				if !strings.Contains(ps[0].String(), w) {
@@ -193,8 +207,8 @@ func TestStagingAcrossFiles(t *testing.T) {
 // pipeline reads the staging service from that environment's stacks.
 func TestSelectionBringsStaging(t *testing.T) {
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "acme-prod.yaml"), []byte(minimal+"repository: {}\npipeline:\n  staging: staging\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "acme-staging.yaml"), []byte(minimal), 0o644)
+	os.WriteFile(filepath.Join(dir, "acme-prod.yaml"), []byte(minimal+pipelined+"repository: {}\npipeline:\n  staging: staging\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "acme-staging.yaml"), []byte(minimal+pipelined), 0o644)
 	os.WriteFile(filepath.Join(dir, "acme-dev.yaml"), []byte(minimal), 0o644)
 	envs, err := LoadDir(dir, []string{"acme-prod"})
 	if err != nil {

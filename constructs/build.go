@@ -32,11 +32,9 @@ type BuildProjectProps struct {
 	// there.
 	ArtifactBucketArn *string
 	ArtifactKeyArn    *string
-	// PushRepositoryArns are the image repositories the build pushes to;
-	// ReadRepositoryArns those it only looks at (it waits until the image
-	// has replicated into the secondary region).
+	// PushRepositoryArns are the image repositories the build pushes to
+	// (GrantImagePush and GrantImageRead add others from other stacks).
 	PushRepositoryArns []*string
-	ReadRepositoryArns []*string
 	// LogsKeyArn encrypts the build's log group.
 	LogsKeyArn       *string
 	LogRetentionDays int
@@ -69,7 +67,7 @@ func NewBuildProject(scope cdk.Construct, id string, p *BuildProjectProps) *Buil
 		Tags:            nameTag(p.Name),
 	})
 	role := serviceRole(c, "role", p.Name, "Builds and pushes the image of "+p.Name, "codebuild.amazonaws.com", p.Account,
-		BuildPolicy(*logs.Arn(), *p.ArtifactBucketArn, *p.ArtifactKeyArn, deref(p.PushRepositoryArns), deref(p.ReadRepositoryArns)))
+		BuildPolicy(*logs.Arn(), *p.ArtifactBucketArn, *p.ArtifactKeyArn, deref(p.PushRepositoryArns)))
 
 	var vars []*codebuildproject.CodebuildProjectEnvironmentEnvironmentVariable
 	keys := make([]string, 0, len(p.Variables))
@@ -125,7 +123,7 @@ var PushActions = []string{
 
 // BuildPolicy limits the build to its log group, the artifact store of its
 // region and its key, and the named image repositories.
-func BuildPolicy(logGroupArn, bucketArn, keyArn string, push, read []string) PolicyDocument {
+func BuildPolicy(logGroupArn, bucketArn, keyArn string, push []string) PolicyDocument {
 	statements := []Statement{
 		Allow([]string{"logs:CreateLogStream", "logs:PutLogEvents"}, logGroupArn, fmt.Sprintf("%s:*", logGroupArn)),
 		Allow([]string{"s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"}, bucketArn+"/*"),
@@ -136,9 +134,6 @@ func BuildPolicy(logGroupArn, bucketArn, keyArn string, push, read []string) Pol
 	}
 	if len(push) > 0 {
 		statements = append(statements, Allow(PushActions, push...))
-	}
-	if len(read) > 0 {
-		statements = append(statements, Allow([]string{"ecr:DescribeImages"}, read...))
 	}
 	return Policy(statements...)
 }
@@ -155,9 +150,20 @@ func deref(ps []*string) []string {
 // repositories (another environment's, for a staging deployment), through a
 // policy of its own owned by the caller's stack.
 func GrantImagePush(scope cdk.Construct, id string, roleName *string, repositoryArns ...*string) {
+	grantImages(scope, id, roleName, PushActions, repositoryArns)
+}
+
+// GrantImageRead lets an existing build role look up images in further
+// repositories (the secondary region's, which the registry replicates
+// into), through a policy of its own owned by the caller's stack.
+func GrantImageRead(scope cdk.Construct, id string, roleName *string, repositoryArns ...*string) {
+	grantImages(scope, id, roleName, []string{"ecr:DescribeImages"}, repositoryArns)
+}
+
+func grantImages(scope cdk.Construct, id string, roleName *string, actions []string, repositoryArns []*string) {
 	iamrolepolicy.NewIamRolePolicy(scope, str(id), &iamrolepolicy.IamRolePolicyConfig{
 		Role:   roleName,
 		Name:   str(id),
-		Policy: Policy(Allow(PushActions, deref(repositoryArns)...)).JSON(),
+		Policy: Policy(Allow(actions, deref(repositoryArns)...)).JSON(),
 	})
 }

@@ -90,8 +90,10 @@ func buildDelivery(stack cdktf.TerraformStack, env *config.Environment, role str
 	return d
 }
 
-// buildProject adds the image build to the primary stack.
-func buildProject(stack cdktf.TerraformStack, env *config.Environment, r *Regional, d *Delivery, img imageRepository) *constructs.BuildProject {
+// buildProject adds the image build to the primary stack: it pushes to
+// this region's image repository (registry replication copies the image
+// into the secondary's).
+func buildProject(stack cdktf.TerraformStack, env *config.Environment, r *Regional, d *Delivery) *constructs.BuildProject {
 	if env.Pipeline == nil {
 		return nil
 	}
@@ -105,16 +107,15 @@ func buildProject(stack cdktf.TerraformStack, env *config.Environment, r *Region
 		TimeoutMinutes: b.TimeoutMinutes,
 		Buildspec:      "buildspec.yml",
 		Variables: map[string]string{
-			"AWS_ACCOUNT_ID":   env.AccountID,
-			"PRIMARY_REGION":   env.Primary.Region,
-			"SECONDARY_REGION": env.Secondary.Region,
-			"IMAGE_REPOSITORY": img.Name,
-			"CONTAINER_NAME":   img.Container,
+			"AWS_ACCOUNT_ID":       env.AccountID,
+			"PRIMARY_REGION":       env.Primary.Region,
+			"SECONDARY_REGION":     env.Secondary.Region,
+			"IMAGE_REPOSITORY_URI": *r.Repository.URL,
+			"CONTAINER_NAME":       r.Service.ContainerName,
 		},
 		ArtifactBucketArn:  d.Artifacts.Arn,
 		ArtifactKeyArn:     d.Key.Arn,
-		PushRepositoryArns: []*string{img.Arn},
-		ReadRepositoryArns: []*string{img.SecondaryArn},
+		PushRepositoryArns: []*string{r.Repository.Arn},
 		LogsKeyArn:         r.LogsKey.Arn,
 		LogRetentionDays:   deliveryLogRetention(env),
 	}
@@ -147,6 +148,11 @@ func (s *Secondary) buildSecondaryDelivery(env *config.Environment, primary *Pri
 			DestinationRegion:     env.Secondary.Region,
 			EmulatorIgnoreChanges: ignore,
 		})
+	}
+	if primary.Build != nil {
+		// The build waits until the image has replicated into this
+		// region's repository (the secondary's image definitions name it).
+		constructs.GrantImageRead(s.TerraformStack, "build-image-read", primary.Build.RoleName, s.Repository.Arn)
 	}
 	if s.Delivery.Repository != nil && primary.Delivery.Repository != nil {
 		image := defaultBuildImage
@@ -240,22 +246,22 @@ func buildGlobalDelivery(stack cdktf.TerraformStack, env *config.Environment, pr
 		props.Source = constructs.PipelineSource{Bucket: primary.Delivery.Artifacts, ObjectKey: sourceObjectKey(env)}
 	}
 	props.Production = []constructs.EcsDeployTarget{
-		ecsTarget(env, primary.Regional, env.Primary.Region, imageDefinitionsPrimary),
-		ecsTarget(env, secondary.Regional, env.Secondary.Region, imageDefinitionsSecondary),
+		ecsTarget("Deploy-"+primary.Region, primary.Regional, imageDefinitionsPrimary),
+		ecsTarget("Deploy-"+secondary.Region, secondary.Regional, imageDefinitionsSecondary),
 	}
+	// The secondary deploys the image replicated into its own region's
+	// repository; the build waits for it there.
+	props.BuildVariables = map[string]*string{"SECONDARY_REPOSITORY_URI": secondary.Repository.URL}
 	var stagingURL *string
 	if staging != nil {
-		t := ecsTarget(staging.Config, staging.Primary.Regional, staging.Config.Primary.Region, imageDefinitionsStaging)
-		t.Action = "Deploy-" + staging.Config.ID()
+		sp := staging.Primary
+		t := ecsTarget("Deploy-"+staging.Config.ID(), sp.Regional, imageDefinitionsStaging)
 		props.Staging = &t
-		img := imageRepositoryOf(staging.Config, staging.Primary)
-		props.BuildVariables = map[string]*string{
-			"STAGING_REPOSITORY_URI": img.URL,
-			"STAGING_CONTAINER_NAME": &img.Container,
-		}
+		props.BuildVariables["STAGING_REPOSITORY_URI"] = sp.Repository.URL
+		props.BuildVariables["STAGING_CONTAINER_NAME"] = &sp.Service.ContainerName
 		// The build pushes the image into the staging environment's own
 		// repository too; that grant lives here, beside the reference.
-		constructs.GrantImagePush(stack, "staging-image-push", primary.Build.RoleName, img.Arn)
+		constructs.GrantImagePush(stack, "staging-image-push", primary.Build.RoleName, sp.Repository.Arn)
 		stagingURL = stagingEndpoint(staging)
 	}
 	if env.ApprovalRequired() {
@@ -286,4 +292,29 @@ func buildGlobalDelivery(stack cdktf.TerraformStack, env *config.Environment, pr
 	}
 	output(stack, "pipeline_name", "Delivery pipeline", g.Pipeline.Name)
 	return g
+}
+
+// ecsTarget is a region's service as a pipeline deploy target: its cluster,
+// service and the task roles a new revision names, read from the regional
+// stack (through remote state from the global stack).
+func ecsTarget(action string, r *Regional, file string) constructs.EcsDeployTarget {
+	return constructs.EcsDeployTarget{
+		Action:       action,
+		Region:       r.Region,
+		ClusterName:  r.Cluster.Name,
+		ServiceName:  r.Service.Name,
+		FileName:     file,
+		PassRoleArns: []*string{r.Service.ExecutionRoleArn, r.Service.TaskRoleArn},
+	}
+}
+
+// stagingEndpoint is the URL the approver checks: the staging
+// environment's domain when it has one (its load balancers may admit only
+// CloudFront), else its primary load balancer.
+func stagingEndpoint(staging *Environment) *string {
+	c := staging.Config
+	if c.Edge() {
+		return str("https://" + c.DNS.Domain)
+	}
+	return str(pick(c.LoadBalancer.HTTPS(), "https://", "http://") + *staging.Primary.LoadBalancer.DNSName)
 }

@@ -52,9 +52,7 @@ func NewPrimary(app cdktf.App, env *config.Environment) *Primary {
 	s.OriginSecret = buildOriginSecret(stack, env)
 	s.OriginGuard = buildOriginGuard(stack, env, s.Regional, s.OriginSecret)
 	s.Delivery = buildDelivery(stack, env, config.RolePrimary, env.Primary)
-	if env.Pipeline != nil {
-		s.Build = buildProject(stack, env, s.Regional, s.Delivery, imageRepositoryOf(env, s))
-	}
+	s.Build = buildProject(stack, env, s.Regional, s.Delivery)
 	output(stack, "vpc_id", "VPC of the primary region", s.Network.VpcID)
 	output(stack, "database_endpoint", "PostgreSQL writer (host:port)", s.Database.Endpoint)
 	output(stack, "database_secret_arn", "Secrets Manager secret with the master user's credentials", s.Database.SecretArn)
