@@ -77,24 +77,12 @@ func envByID(t *testing.T, id string) *config.Environment {
 	return nil
 }
 
-func onlyResource(t *testing.T, s stack, typ string) (string, map[string]any) {
-	t.Helper()
-	rs := s.resources(typ)
-	if len(rs) != 1 {
-		t.Fatalf("%d %s, want 1", len(rs), typ)
-	}
-	for k, v := range rs {
-		return k, v
-	}
-	return "", nil
-}
-
 // acme-prod's pipeline: the seed's stages; production in both regions in
 // parallel, each with an artifact store; the approval notifies the topic;
 // staging is acme-staging's primary service.
 func TestProdPipeline(t *testing.T) {
 	g := loadStack(t, "acme-prod-global")
-	_, p := onlyResource(t, g, "aws_codepipeline")
+	_, p := g.only(t, "aws_codepipeline")
 	var names []string
 	actions := map[string][]map[string]any{}
 	for _, st := range p["stage"].([]any) {
@@ -163,7 +151,7 @@ func TestProdPipeline(t *testing.T) {
 
 // The shorter pipeline of an environment without staging or approval.
 func TestDevPipelineIsShort(t *testing.T) {
-	_, p := onlyResource(t, loadStack(t, "acme-dev-global"), "aws_codepipeline")
+	_, p := loadStack(t, "acme-dev-global").only(t, "aws_codepipeline")
 	var names []string
 	for _, st := range p["stage"].([]any) {
 		names = append(names, st.(map[string]any)["name"].(string))

@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -121,26 +122,13 @@ func TestDeliveryBadInput(t *testing.T) {
 		{"unknown pipeline key", withRepo + "pipeline:\n  stages: 3\n", "line 5", "stages", []string{"allowed here", "approval_emails", "staging"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse("envs/acme-dev.yaml", []byte(tc.body))
-			var ps Problems
 			if tc.field == "" {
-				if err != nil {
+				if _, err := Parse("envs/acme-dev.yaml", []byte(tc.body)); err != nil {
 					t.Fatalf("want no problem, got %v", err)
 				}
 				return
 			}
-			if !errors.As(err, &ps) || len(ps) != 1 {
-				t.Fatalf("want one problem, got %v", err)
-			}
-			p := ps[0]
-			if p.Field != tc.field || p.Value != tc.value {
-				t.Errorf("problem %s, want field %s value %q", p, tc.field, tc.value)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(p.Want, w) {
-					t.Errorf("%q lacks %q", p.Want, w)
-				}
-			}
+			expectOneProblem(t, "acme-dev.yaml", tc.body, append([]string{fmt.Sprintf("%s: %q: ", tc.field, tc.value)}, tc.want...))
 		})
 	}
 }

@@ -50,7 +50,7 @@ func buildDelivery(stack cdktf.TerraformStack, env *config.Environment, role str
 	if env.Repository == nil {
 		return nil
 	}
-	prefix := fmt.Sprintf("%s-%s", env.ID(), shortRegion(r.Region))
+	prefix := env.Prefix(r.Region)
 	d := &Delivery{}
 	d.Key = constructs.NewKey(stack, "delivery-key", &constructs.KeyProps{
 		Alias:       prefix + "-delivery",
