@@ -144,6 +144,32 @@ func TestProdPipeline(t *testing.T) {
 			}
 		}
 	}
+	// The secondary region deploys the image definitions that name its own
+	// (replicated) repository: the build gets that repository from the
+	// secondary stack.
+	for _, a := range actions["Deploy_to_Production"] {
+		want := map[string]string{"us-east-1": "imagedefinitions-primary.json", "us-west-2": "imagedefinitions-secondary.json"}[a["region"].(string)]
+		if file := a["configuration"].(map[string]any)["FileName"]; file != want {
+			t.Errorf("%s deploys %v, want %s", a["region"], file, want)
+		}
+	}
+	var vars []struct{ Name, Value string }
+	json.Unmarshal([]byte(actions["Build"][0]["configuration"].(map[string]any)["EnvironmentVariables"].(string)), &vars)
+	got := map[string]string{}
+	for _, v := range vars {
+		got[v.Name] = v.Value
+	}
+	for name, stack := range map[string]string{"SECONDARY_REPOSITORY_URI": "acme-prod-secondary", "STAGING_REPOSITORY_URI": "acme-staging-primary"} {
+		if want := "${data.terraform_remote_state.cross-stack-reference-input-" + stack + ".outputs.cross-stack-output-aws_ecr_repository"; !strings.HasPrefix(got[name], want) {
+			t.Errorf("build variable %s = %q, want %s's image repository", name, got[name], stack)
+		}
+	}
+	_, project := loadStack(t, "acme-prod-primary").only(t, "aws_codebuild_project")
+	for _, v := range project["environment"].(map[string]any)["environment_variable"].([]any) {
+		if v := v.(map[string]any); v["name"] == "IMAGE_REPOSITORY_URI" && !strings.HasPrefix(v["value"].(string), "${aws_ecr_repository.") {
+			t.Errorf("the build pushes to %v, want the primary stack's image repository", v["value"])
+		}
+	}
 	if link := actions["Manual_Approval"][0]["configuration"].(map[string]any)["ExternalEntityLink"]; link != "https://"+envByID(t, "acme-staging").DNS.Domain {
 		t.Errorf("approval links to %v, want the staging domain", link)
 	}
