@@ -37,6 +37,8 @@ type Environment struct {
 	Network   Network `yaml:"network"`
 	Service   Service `yaml:"service"`
 	Backend   Backend `yaml:"backend"`
+	// Monitoring: alert recipients, alarm thresholds, log retention, budget.
+	Monitoring Monitoring `yaml:"monitoring"`
 	// Emulator, when set, points every AWS provider at an AWS emulator
 	// (moto_server) with test credentials, like LocalStack's tflocal.
 	Emulator *Emulator `yaml:"emulator"`

@@ -46,6 +46,7 @@ func (e *Environment) Validate() error {
 	}
 	e.validateBackend(c)
 	e.validateEmulator(c)
+	e.validateMonitoring(c)
 	if len(c.list) == 0 {
 		return nil
 	}
@@ -93,7 +94,8 @@ func (e *Environment) validateNetwork(c *problems) {
 	if n := e.Network.NAT; n != NATPerAZ && n != NATSingle {
 		c.add("network.nat", n, "one of %s (one NAT gateway per AZ), %s (one per region)", NATPerAZ, NATSingle)
 	}
-	if !slices.Contains(logRetentionDays, e.Network.FlowLogRetentionDays) {
+	// A value inherited from monitoring.log_retention_days is reported there.
+	if !slices.Contains(logRetentionDays, e.Network.FlowLogRetentionDays) && e.Network.FlowLogRetentionDays != e.Monitoring.LogRetentionDays {
 		c.add("network.flow_log_retention_days", e.Network.FlowLogRetentionDays, "a CloudWatch Logs retention: one of %v", logRetentionDays)
 	}
 	e.validateNetworkSecurity(c)
