@@ -23,6 +23,12 @@ type KeyProps struct {
 	ServicePrincipals []string
 	// DeletionWindowDays before a scheduled deletion completes (7 to 30).
 	DeletionWindowDays int
+	// PublisherServices may use the key to publish to SNS topics it
+	// encrypts (kms:GenerateDataKey*, kms:Decrypt), e.g.
+	// cloudwatch.amazonaws.com. Unconditioned, as AWS documents it: some
+	// publishers (EventBridge) send no aws:SourceAccount to KMS, so the
+	// topic policy is where publishers are limited to this account.
+	PublisherServices []string
 }
 
 // Key is a customer managed KMS key with rotation on and an alias.
@@ -60,6 +66,14 @@ func NewKey(scope cdk.Construct, id string, props *KeyProps) *Key {
 			Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"},
 			Resource:  []string{"*"},
 			Condition: map[string]map[string]any{"StringEquals": {"aws:SourceAccount": props.Account}},
+		})
+	}
+	if len(props.PublisherServices) > 0 {
+		statements = append(statements, Statement{
+			Sid: "PublishersEncrypt", Effect: "Allow",
+			Principal: map[string]any{"Service": props.PublisherServices},
+			Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"},
+			Resource:  []string{"*"},
 		})
 	}
 	window := props.DeletionWindowDays
