@@ -11,6 +11,8 @@ import (
 // in us-east-1).
 type Global struct {
 	cdktf.TerraformStack
+	// Monitoring: the global alert topic, budget and dashboard.
+	Monitoring *Monitoring
 }
 
 // NewGlobal builds <env>-global, reading both regional stacks.
@@ -22,5 +24,8 @@ func NewGlobal(app cdktf.App, env *config.Environment, primary *Primary, seconda
 		env.Primary.Region:   primary.Network.VpcID,
 		env.Secondary.Region: secondary.Network.VpcID,
 	})
-	return &Global{TerraformStack: stack}
+	g := &Global{TerraformStack: stack}
+	g.Monitoring = globalMonitoring(stack, env)
+	output(stack, "alert_topic_arn", "SNS topic of the global alerts (pipeline, budget)", g.Monitoring.AlertTopic.Arn)
+	return g
 }

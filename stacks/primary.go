@@ -17,6 +17,8 @@ func NewPrimary(app cdktf.App, env *config.Environment) *Primary {
 	stack := newStack(app, env, config.RolePrimary)
 	newProvider(stack, env, env.Primary.Region, "")
 	s := &Primary{TerraformStack: stack, Regional: buildRegional(stack, env, env.Primary, env.Secondary)}
+	s.monitorRegion(stack, env)
 	output(stack, "vpc_id", "VPC of the primary region", s.Network.VpcID)
+	output(stack, "alert_topic_arn", "SNS topic of the primary region's alerts", s.Monitoring.AlertTopic.Arn)
 	return s
 }

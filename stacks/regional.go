@@ -25,6 +25,9 @@ type Regional struct {
 	Endpoints *constructs.Endpoints
 	// DatabaseACL fences the database subnets: this VPC and the peer only.
 	DatabaseACL *constructs.SubnetACL
+	// Monitoring: the region's alert topic (built with the region), its
+	// alarms and dashboard (built last, by monitorRegion).
+	Monitoring *Monitoring
 }
 
 // buildRegional builds one region's platform into stack; peer is the other
@@ -87,7 +90,8 @@ func buildRegional(stack cdktf.TerraformStack, env *config.Environment, r, peer 
 		AllowedCIDRs: []string{r.CIDR, peer.CIDR},
 	})
 	return &Regional{Region: r.Region, Network: network, LogsKey: logsKey, SecurityGroups: groups,
-		Endpoints: endpoints, DatabaseACL: databaseACL}
+		Endpoints: endpoints, DatabaseACL: databaseACL,
+		Monitoring: &Monitoring{AlertTopic: newAlertTopic(stack, env, r.Region, prefix+"-alerts")}}
 }
 
 // output declares a stack output for people (cross-stack values need none:

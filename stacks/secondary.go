@@ -40,7 +40,9 @@ func NewSecondary(app cdktf.App, env *config.Environment, primary *Primary) *Sec
 		AccepterRegion:   env.Primary.Region,
 		AccepterProvider: primaryRegion,
 	})
+	s.monitorRegion(stack, env)
 	output(stack, "vpc_id", "VPC of the secondary region", s.Network.VpcID)
+	output(stack, "alert_topic_arn", "SNS topic of the secondary region's alerts", s.Monitoring.AlertTopic.Arn)
 	output(stack, "peering_connection_id", "VPC peering connection to the primary region", s.Peering.ConnectionID)
 	return s
 }

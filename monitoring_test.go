@@ -1,0 +1,341 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/multiregion/multiregion/config"
+)
+
+// Property tests of observability over every stack of every example
+// environment: alarms reach a topic in their own region, log groups keep
+// and encrypt, dashboards only show this stack's resources.
+
+// providerRegions maps a stack's provider references ("aws", "aws.primary")
+// to their regions.
+func providerRegions(s stack) map[string]string {
+	out := map[string]string{}
+	for _, p := range s["provider"].(map[string]any)["aws"].([]any) {
+		p := p.(map[string]any)
+		name := "aws"
+		if a, ok := p["alias"].(string); ok {
+			name += "." + a
+		}
+		out[name] = p["region"].(string)
+	}
+	return out
+}
+
+// regionOf is the region a resource is created in.
+func regionOf(s stack, r map[string]any) string {
+	p, ok := r["provider"].(string)
+	if !ok {
+		p = "aws"
+	}
+	return providerRegions(s)[p]
+}
+
+var topicRefRe = regexp.MustCompile(`^\$\{aws_sns_topic\.([^.]+)\.arn\}$`)
+
+// Every alarm (metric and composite) sends ALARM and OK to an SNS topic of
+// its own stack in its own region (CloudWatch cannot notify a topic in
+// another region).
+func TestAlarmsNotifyTopicInOwnRegion(t *testing.T) {
+	total := 0
+	for _, name := range stackNames(t) {
+		s := loadStack(t, name)
+		topics := s.resources("aws_sns_topic")
+		for _, typ := range []string{"aws_cloudwatch_metric_alarm", "aws_cloudwatch_composite_alarm"} {
+			for id, a := range s.resources(typ) {
+				total++
+				if d, _ := a["alarm_description"].(string); !strings.Contains(d, "Runbook: ") {
+					t.Errorf("%s: %s %s has no runbook hint: %q", name, typ, id, d)
+				}
+				if _, ok := a["treat_missing_data"]; !ok && typ == "aws_cloudwatch_metric_alarm" {
+					t.Errorf("%s: alarm %s leaves treat_missing_data to chance", name, id)
+				}
+				for _, attr := range []string{"alarm_actions", "ok_actions"} {
+					actions, _ := a[attr].([]any)
+					if len(actions) == 0 {
+						t.Errorf("%s: %s %s has no %s", name, typ, id, attr)
+					}
+					for _, act := range actions {
+						m := topicRefRe.FindStringSubmatch(fmt.Sprint(act))
+						if m == nil || topics[m[1]] == nil {
+							t.Errorf("%s: %s %s notifies %v, not a topic of this stack", name, typ, id, act)
+							continue
+						}
+						if got, want := regionOf(s, topics[m[1]]), regionOf(s, a); got != want {
+							t.Errorf("%s: alarm %s in %s notifies a topic in %s", name, id, want, got)
+						}
+					}
+				}
+			}
+		}
+	}
+	if total == 0 {
+		t.Fatal("no alarms at all")
+	}
+}
+
+// Every alert topic is encrypted with a key of its own stack.
+func TestTopicsEncrypted(t *testing.T) {
+	for _, name := range stackNames(t) {
+		s := loadStack(t, name)
+		topics := s.resources("aws_sns_topic")
+		if len(topics) == 0 {
+			t.Errorf("%s has no alert topic", name)
+		}
+		for id, topic := range topics {
+			key, _ := topic["kms_master_key_id"].(string)
+			if !strings.HasPrefix(key, "${aws_kms_key.") {
+				t.Errorf("%s: topic %s key %q, want a CMK of the stack", name, id, key)
+			}
+		}
+	}
+}
+
+var keyRefRe = regexp.MustCompile(`^\$\{aws_kms_key\.([^.]+)\.arn\}$`)
+
+// Every log group the platform creates keeps its logs for the configured
+// time and encrypts them with a CMK of its own stack.
+func TestLogGroupsRetentionAndKey(t *testing.T) {
+	allowed := []float64{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+	groups := 0
+	for _, name := range stackNames(t) {
+		s := loadStack(t, name)
+		keys := s.resources("aws_kms_key")
+		for id, g := range s.resources("aws_cloudwatch_log_group") {
+			groups++
+			if r, ok := g["retention_in_days"].(float64); !ok || !slices.Contains(allowed, r) {
+				t.Errorf("%s: log group %s retention %v, want a configured retention (never forever)", name, id, g["retention_in_days"])
+			}
+			m := keyRefRe.FindStringSubmatch(fmt.Sprint(g["kms_key_id"]))
+			if m == nil || keys[m[1]] == nil {
+				t.Errorf("%s: log group %s kms_key_id %v, want a CMK of this stack", name, id, g["kms_key_id"])
+				continue
+			}
+			if got, want := regionOf(s, keys[m[1]]), regionOf(s, g); got != want {
+				t.Errorf("%s: log group %s in %s uses a key in %s", name, id, want, got)
+			}
+		}
+	}
+	if groups == 0 {
+		t.Fatal("no log groups at all")
+	}
+}
+
+// dashboardMetric is one metric of a dashboard widget.
+type dashboardMetric struct {
+	region, namespace, name string
+	dims                    map[string]string
+}
+
+// dashboardMetrics parses a dashboard body and returns its metrics; it
+// fails the test if the body is not a dashboard.
+func dashboardMetrics(t *testing.T, where, body string) []dashboardMetric {
+	t.Helper()
+	var d struct {
+		Widgets []struct {
+			Type       string `json:"type"`
+			Properties struct {
+				Region  string  `json:"region"`
+				Metrics [][]any `json:"metrics"`
+			} `json:"properties"`
+		} `json:"widgets"`
+	}
+	if err := json.Unmarshal([]byte(body), &d); err != nil {
+		t.Fatalf("%s: dashboard body is not JSON: %v", where, err)
+	}
+	if len(d.Widgets) == 0 {
+		t.Errorf("%s: dashboard without widgets", where)
+	}
+	var out []dashboardMetric
+	for _, w := range d.Widgets {
+		if w.Type != "metric" {
+			continue
+		}
+		for _, m := range w.Properties.Metrics {
+			if len(m) < 2 {
+				continue // an expression: its inputs are listed too
+			}
+			dm := dashboardMetric{region: w.Properties.Region, namespace: m[0].(string), name: m[1].(string), dims: map[string]string{}}
+			rest := m[2:]
+			if _, opts := rest[len(rest)-1].(map[string]any); opts {
+				rest = rest[:len(rest)-1]
+			}
+			if len(rest)%2 != 0 {
+				t.Errorf("%s: metric %v has an odd dimension list", where, m)
+			}
+			for i := 0; i+1 < len(rest); i += 2 {
+				dm.dims[rest[i].(string)] = rest[i+1].(string)
+			}
+			out = append(out, dm)
+		}
+	}
+	return out
+}
+
+var (
+	resourceRefRe    = regexp.MustCompile(`^\$\{(aws_[a-z0-9_]+)\.([^.}]+)\.[a-z_]+\}$`)
+	remoteStateRefRe = regexp.MustCompile(`^\$\{data\.terraform_remote_state\.([^.}]+)\.outputs\.[^.}]+\}$`)
+)
+
+// fixedDimensions are the only literal dimension values a dashboard may
+// name: CloudFront publishes its metrics under Region=Global.
+var fixedDimensions = map[string]string{"AWS/CloudFront/Region": "Global"}
+
+// Dashboards parse as JSON and show only metrics of resources in their own
+// stack: every dimension value references a resource of the stack (never a
+// hand-typed name that could drift); the global dashboard may also show
+// the regional stacks' resources through the remote-state inputs it
+// declares, which is how a stack reads another. Widgets of a regional
+// dashboard read its own region.
+func TestDashboardsReferenceOwnResources(t *testing.T) {
+	dashboards := 0
+	for _, name := range stackNames(t) {
+		s := loadStack(t, name)
+		res, _ := s["resource"].(map[string]any)
+		global := strings.HasSuffix(name, "-"+config.RoleGlobal)
+		remote := remoteStatesOf(s)
+		for id, d := range s.resources("aws_cloudwatch_dashboard") {
+			dashboards++
+			where := name + " dashboard " + id
+			for _, m := range dashboardMetrics(t, where, d["dashboard_body"].(string)) {
+				if !global && m.region != regionOf(s, d) {
+					t.Errorf("%s: %s/%s reads region %s", where, m.namespace, m.name, m.region)
+				}
+				for dim, v := range m.dims {
+					if fixedDimensions[m.namespace+"/"+dim] == v {
+						continue
+					}
+					if r := resourceRefRe.FindStringSubmatch(v); r != nil {
+						if byName, _ := res[r[1]].(map[string]any); byName[r[2]] == nil {
+							t.Errorf("%s: %s %s=%s references no resource of the stack", where, m.name, dim, v)
+						}
+						continue
+					}
+					if r := remoteStateRefRe.FindStringSubmatch(v); r != nil && global && remote[r[1]] != nil {
+						continue
+					}
+					t.Errorf("%s: %s %s=%q is not a reference to a resource of this stack", where, m.name, dim, v)
+				}
+			}
+		}
+	}
+	if dashboards == 0 {
+		t.Fatal("no dashboards at all")
+	}
+}
+
+func remoteStatesOf(s stack) map[string]any {
+	data, _ := s["data"].(map[string]any)
+	rs, _ := data["terraform_remote_state"].(map[string]any)
+	return rs
+}
+
+// Every metric alarm's metric is on its stack's dashboard: the two are
+// rendered from the same table row, so they cannot drift apart.
+func TestEveryAlarmOnItsDashboard(t *testing.T) {
+	for _, name := range stackNames(t) {
+		s := loadStack(t, name)
+		shown := map[string]bool{}
+		for id, d := range s.resources("aws_cloudwatch_dashboard") {
+			for _, m := range dashboardMetrics(t, name+" "+id, d["dashboard_body"].(string)) {
+				shown[metricKey(m.namespace, m.name, m.dims)] = true
+			}
+		}
+		for id, a := range s.resources("aws_cloudwatch_metric_alarm") {
+			var keys []string
+			if ns, ok := a["namespace"].(string); ok {
+				keys = append(keys, metricKey(ns, a["metric_name"].(string), stringMap(a["dimensions"])))
+			}
+			for _, q := range anySlice(a["metric_query"]) {
+				if m, ok := q.(map[string]any)["metric"].(map[string]any); ok {
+					keys = append(keys, metricKey(m["namespace"].(string), m["metric_name"].(string), stringMap(m["dimensions"])))
+				}
+			}
+			for _, k := range keys {
+				if !shown[k] {
+					t.Errorf("%s: alarm %s watches %s, which no dashboard of the stack shows", name, id, k)
+				}
+			}
+		}
+	}
+}
+
+func metricKey(ns, name string, dims map[string]string) string {
+	var parts []string
+	for k, v := range dims {
+		parts = append(parts, k+"="+v)
+	}
+	slices.Sort(parts)
+	return ns + " " + name + " " + strings.Join(parts, ",")
+}
+
+func stringMap(v any) map[string]string {
+	out := map[string]string{}
+	m, _ := v.(map[string]any)
+	for k, x := range m {
+		out[k] = fmt.Sprint(x)
+	}
+	return out
+}
+
+func anySlice(v any) []any { s, _ := v.([]any); return s }
+
+// The keys of the alert topics are stateful (encrypted messages in flight,
+// the key policy): their addresses never change.
+func TestPinnedMonitoringAddresses(t *testing.T) {
+	for _, name := range stackNames(t) {
+		if keys := loadStack(t, name).resources("aws_kms_key"); keys["alerts_key_553AF43B"] == nil {
+			t.Errorf("%s: the alert topic's key is not at aws_kms_key.alerts_key_553AF43B", name)
+		}
+	}
+}
+
+// Budgets: one monthly cost budget per environment (where enabled) in its
+// global stack, counting the environment's tagged costs, notifying the
+// global alert topic and the e-mails on actual and forecast spend.
+func TestBudgets(t *testing.T) {
+	for _, env := range synthEnvs {
+		for _, role := range []string{config.RolePrimary, config.RoleSecondary, config.RoleGlobal} {
+			s := loadStack(t, env.StackName(role))
+			budgets := s.resources("aws_budgets_budget")
+			want := 0
+			if role == config.RoleGlobal && *env.Monitoring.Budget.Enabled {
+				want = 1
+			}
+			if len(budgets) != want {
+				t.Fatalf("%s: %d budgets, want %d", env.StackName(role), len(budgets), want)
+			}
+			for _, b := range budgets {
+				if b["time_unit"] != "MONTHLY" || b["budget_type"] != "COST" || b["account_id"] != env.AccountID {
+					t.Errorf("%s: budget %v", env.ID(), b)
+				}
+				if got := fmt.Sprint(b["cost_filter"]); !strings.Contains(got, "user:Environment$"+env.Name) {
+					t.Errorf("%s: budget filter %s does not select the environment", env.ID(), got)
+				}
+				kinds := map[string]bool{}
+				for _, n := range anySlice(b["notification"]) {
+					n := n.(map[string]any)
+					kinds[fmt.Sprint(n["notification_type"])] = true
+					topics := anySlice(n["subscriber_sns_topic_arns"])
+					if len(topics) != 1 || !topicRefRe.MatchString(fmt.Sprint(topics[0])) {
+						t.Errorf("%s: budget notification %v does not reach the alert topic", env.ID(), n)
+					}
+					if got := len(anySlice(n["subscriber_email_addresses"])); got != len(env.Monitoring.AlertEmails) {
+						t.Errorf("%s: budget notification reaches %d e-mails, want %d", env.ID(), got, len(env.Monitoring.AlertEmails))
+					}
+				}
+				if !kinds["ACTUAL"] || !kinds["FORECASTED"] {
+					t.Errorf("%s: budget notifications %v, want actual and forecast", env.ID(), kinds)
+				}
+			}
+		}
+	}
+}
