@@ -288,16 +288,6 @@ func stringMap(v any) map[string]string {
 
 func anySlice(v any) []any { s, _ := v.([]any); return s }
 
-// The keys of the alert topics are stateful (encrypted messages in flight,
-// the key policy): their addresses never change.
-func TestPinnedMonitoringAddresses(t *testing.T) {
-	for _, name := range stackNames(t) {
-		if keys := loadStack(t, name).resources("aws_kms_key"); keys["alerts_key_553AF43B"] == nil {
-			t.Errorf("%s: the alert topic's key is not at aws_kms_key.alerts_key_553AF43B", name)
-		}
-	}
-}
-
 // Budgets: one monthly cost budget per environment (where enabled) in its
 // global stack, counting the environment's tagged costs, notifying the
 // global alert topic and the e-mails on actual and forecast spend.
@@ -337,5 +327,61 @@ func TestBudgets(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// The RPO guard: the secondary of every environment with a replicating
+// read replica alarms on that replica's lag, in the secondary region; no
+// other stack has a replica-lag alarm. The global dashboard shows it.
+func TestReplicaLagAlarmInSecondary(t *testing.T) {
+	replicas := 0
+	for _, env := range synthEnvs {
+		for _, role := range []string{config.RolePrimary, config.RoleSecondary, config.RoleGlobal} {
+			name := env.StackName(role)
+			s := loadStack(t, name)
+			var want []string
+			for id, db := range s.resources("aws_db_instance") {
+				if db["replicate_source_db"] != nil {
+					want = append(want, refOf("aws_db_instance", id, "identifier"))
+				}
+			}
+			if role != config.RoleSecondary && len(want) > 0 {
+				t.Errorf("%s has a read replica; the secondary owns it", name)
+			}
+			replicas += len(want)
+			var got []string
+			for id, a := range s.resources("aws_cloudwatch_metric_alarm") {
+				if a["metric_name"] != "ReplicaLag" {
+					continue
+				}
+				got = append(got, fmt.Sprint(stringMap(a["dimensions"])["DBInstanceIdentifier"]))
+				if a["treat_missing_data"] != "breaching" || a["comparison_operator"] != "GreaterThanOrEqualToThreshold" {
+					t.Errorf("%s: replica lag alarm %s: %v", name, id, a)
+				}
+				if regionOf(s, a) != env.Secondary.Region {
+					t.Errorf("%s: replica lag alarm %s outside the secondary region", name, id)
+				}
+			}
+			slices.Sort(want)
+			slices.Sort(got)
+			if !slices.Equal(got, want) {
+				t.Errorf("%s: replica lag alarms on %v, want one per replicating replica %v", name, got, want)
+			}
+		}
+		if env.Database.ReplicaEnabled() && !env.Database.Replica.Promoted {
+			g := loadStack(t, env.StackName(config.RoleGlobal))
+			shown := false
+			for id, d := range g.resources("aws_cloudwatch_dashboard") {
+				for _, m := range dashboardMetrics(t, id, d["dashboard_body"].(string)) {
+					shown = shown || m.name == "ReplicaLag" && m.region == env.Secondary.Region
+				}
+			}
+			if !shown {
+				t.Errorf("%s: the global dashboard does not show the replica lag", env.ID())
+			}
+		}
+	}
+	if replicas == 0 {
+		t.Fatal("no example environment has a read replica: the property is vacuous")
 	}
 }

@@ -32,11 +32,12 @@ type Environment struct {
 	// CostCenter is the CostCenter tag. Default: the customer name.
 	CostCenter string `yaml:"cost_center"`
 
-	Primary   Region  `yaml:"primary"`
-	Secondary Region  `yaml:"secondary"`
-	Network   Network `yaml:"network"`
-	Service   Service `yaml:"service"`
-	Backend   Backend `yaml:"backend"`
+	Primary   Region   `yaml:"primary"`
+	Secondary Region   `yaml:"secondary"`
+	Network   Network  `yaml:"network"`
+	Service   Service  `yaml:"service"`
+	Database  Database `yaml:"database"`
+	Backend   Backend  `yaml:"backend"`
 	// Monitoring: alert recipients, alarm thresholds, log retention, budget.
 	Monitoring Monitoring `yaml:"monitoring"`
 	// Emulator, when set, points every AWS provider at an AWS emulator

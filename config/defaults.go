@@ -39,6 +39,10 @@ func (e *Environment) ApplyDefaults() {
 	if e.Service.Port == 0 {
 		e.Service.Port = 8080
 	}
+	if e.Database.LogRetentionDays == 0 {
+		e.Database.LogRetentionDays = e.Monitoring.LogRetentionDays
+	}
+	e.Database.applyDefaults(prod)
 	if e.Backend.Type == "" {
 		e.Backend.Type = BackendLocal
 	}
@@ -122,4 +126,66 @@ func pick[T any](cond bool, yes, no T) T {
 		return yes
 	}
 	return no
+}
+
+// applyDefaults fills the data tier: the reference architecture's
+// PostgreSQL on db.t3.medium, production safety switched on by tier.
+func (d *Database) applyDefaults(prod bool) {
+	if d.EngineVersion == "" {
+		d.EngineVersion = "17"
+	}
+	if d.InstanceClass == "" {
+		d.InstanceClass = "db.t3.medium"
+	}
+	if d.AllocatedStorage == 0 {
+		d.AllocatedStorage = 20
+	}
+	if d.MaxAllocatedStorage == 0 {
+		d.MaxAllocatedStorage = pick(prod, 200, 50)
+	}
+	if d.BackupRetentionDays == nil {
+		d.BackupRetentionDays = ptr(7)
+	}
+	if d.BackupWindow == "" {
+		d.BackupWindow = "03:00-04:00"
+	}
+	if d.MaintenanceWindow == "" {
+		d.MaintenanceWindow = "sun:04:30-sun:05:30"
+	}
+	defaultBool(&d.MultiAZ, prod)
+	defaultBool(&d.DeletionProtection, prod)
+	defaultBool(&d.FinalSnapshot, prod)
+	defaultBool(&d.PerformanceInsights, true)
+	if d.PerformanceInsightsRetentionDays == 0 {
+		d.PerformanceInsightsRetentionDays = 7
+	}
+	if d.MonitoringInterval == nil {
+		d.MonitoringInterval = ptr(60)
+	}
+	if d.LogExports == nil {
+		d.LogExports = []string{"postgresql", "upgrade"}
+	}
+	if d.SlowStatementMs == 0 {
+		d.SlowStatementMs = 1000
+	}
+	defaultBool(&d.ForceSSL, true)
+	if d.Name == "" {
+		d.Name = "app"
+	}
+	if d.Username == "" {
+		d.Username = "app_admin"
+	}
+	if d.PasswordVersion == 0 {
+		d.PasswordVersion = 1
+	}
+	defaultBool(&d.Replica.Enabled, true)
+	defaultBool(&d.Replica.MultiAZ, false)
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func defaultBool(p **bool, v bool) {
+	if *p == nil {
+		*p = ptr(v)
+	}
 }

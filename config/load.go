@@ -162,7 +162,7 @@ func decodeProblems(path string, err error) Problems {
 var configTypes = map[string]reflect.Type{}
 
 func init() {
-	for _, v := range []any{Environment{}, Region{}, Network{}, Service{}, Backend{}, S3Backend{}, CloudBackend{}, Emulator{},
+	for _, v := range []any{Environment{}, Region{}, Network{}, Service{}, Backend{}, S3Backend{}, CloudBackend{}, Emulator{}, Database{}, Replica{},
 		Monitoring{}, Budget{}, Alarms{}, AlarmSettings{}} {
 		t := reflect.TypeOf(v)
 		configTypes[t.Name()] = t

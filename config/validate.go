@@ -44,6 +44,7 @@ func (e *Environment) Validate() error {
 	if e.Service.Port < 1024 || e.Service.Port > 65535 {
 		c.add("service.port", e.Service.Port, "a port from 1024 to 65535 (the container runs as a non-root user)")
 	}
+	e.validateDatabase(c)
 	e.validateBackend(c)
 	e.validateEmulator(c)
 	e.validateMonitoring(c)

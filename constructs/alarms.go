@@ -340,6 +340,11 @@ func NewAlarms(scope cdk.Construct, id string, p *AlarmsProps) *Alarms {
 	if p.TopicArn == nil {
 		panic("NewAlarms: TopicArn is required: an alarm nobody hears is no alarm")
 	}
+	for _, w := range p.Watches {
+		if w.Region != "" && w.Alarm != nil {
+			panic("NewAlarms: " + w.ID() + " reads " + w.Region + ": an alarm lives in its metric's region (create it in that region's stack)")
+		}
+	}
 	c := cdk.NewConstruct(scope, str(id))
 	out := &Alarms{Construct: c, ByID: map[string]*Alarm{}}
 	actions := &[]*string{p.TopicArn}

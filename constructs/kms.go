@@ -21,6 +21,12 @@ type KeyProps struct {
 	// ServicePrincipals may use the key for encrypt/decrypt/data keys, e.g.
 	// sns.amazonaws.com; each is limited to calls from this account.
 	ServicePrincipals []string
+	// ViaServices are AWS services (e.g. rds, secretsmanager) through which
+	// principals of this account may use the key, in this region only, the
+	// way AWS managed keys admit their service: RDS storage, Performance
+	// Insights and enhanced monitoring data go through rds, managed secrets
+	// through secretsmanager.
+	ViaServices []string
 	// DeletionWindowDays before a scheduled deletion completes (7 to 30).
 	DeletionWindowDays int
 	// PublisherServices may use the key to publish to SNS topics it
@@ -66,6 +72,24 @@ func NewKey(scope cdk.Construct, id string, props *KeyProps) *Key {
 			Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"},
 			Resource:  []string{"*"},
 			Condition: map[string]map[string]any{"StringEquals": {"aws:SourceAccount": props.Account}},
+		})
+	}
+	if len(props.ViaServices) > 0 {
+		var via []string
+		for _, svc := range props.ViaServices {
+			via = append(via, fmt.Sprintf("%s.%s.amazonaws.com", svc, props.Region))
+		}
+		statements = append(statements, Statement{
+			Sid: "AccountUseThroughServices", Effect: "Allow",
+			Principal: map[string]any{"AWS": "*"},
+			// CreateGrant lets the service keep using the key for the
+			// resource's lifetime (RDS storage, Secrets Manager versions).
+			Action:   []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:ListGrants", "kms:DescribeKey"},
+			Resource: []string{"*"},
+			Condition: map[string]map[string]any{"StringEquals": {
+				"kms:CallerAccount": props.Account,
+				"kms:ViaService":    via,
+			}},
 		})
 	}
 	if len(props.PublisherServices) > 0 {

@@ -4,6 +4,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/multiregion/multiregion/config"
+	"github.com/multiregion/multiregion/constructs"
 )
 
 // Global is the stack of what spans both regions. It lives in the primary
@@ -25,7 +26,14 @@ func NewGlobal(app cdktf.App, env *config.Environment, primary *Primary, seconda
 		env.Secondary.Region: secondary.Network.VpcID,
 	})
 	g := &Global{TerraformStack: stack}
-	g.Monitoring = globalMonitoring(stack, env)
+	var sections []constructs.DashboardSection
+	if secondary.Replica != nil && !env.Database.Replica.Promoted {
+		// The RPO at a glance; its alarm lives in the secondary region.
+		lag := watch(env, constructs.ReplicaLagHigh, "", secondary.Replica.Identifier)
+		lag.Region = env.Secondary.Region
+		sections = append(sections, constructs.DashboardSection{Title: "Cross-region replication", Watches: []constructs.Watch{lag}})
+	}
+	g.Monitoring = globalMonitoring(stack, env, sections...)
 	output(stack, "alert_topic_arn", "SNS topic of the global alerts (pipeline, budget)", g.Monitoring.AlertTopic.Arn)
 	return g
 }

@@ -85,16 +85,38 @@ func (g *Regional) monitorRegion(stack cdktf.TerraformStack, env *config.Environ
 	g.Monitoring.build(stack, env, fmt.Sprintf("%s-%s", env.ID(), shortRegion(g.Region)), g.Region, all, true)
 }
 
-// build creates the alarms of every watch with alarm settings and a
-// dashboard of all watches.
+// databaseSection watches a PostgreSQL instance; a replica that is still
+// replicating also gets the replica-lag alarm (the RPO guard).
+func databaseSection(env *config.Environment, identifier *string, replicating bool) constructs.DashboardSection {
+	ws := []constructs.Watch{
+		watch(env, constructs.DBCPUHigh, "", identifier),
+		watch(env, constructs.DBFreeStorageLow, "", identifier),
+		watch(env, constructs.DBFreeableMemoryLow, "", identifier),
+		watch(env, constructs.DBConnectionsHigh, "", identifier),
+	}
+	if replicating {
+		ws = append(ws, watch(env, constructs.ReplicaLagHigh, "", identifier))
+	}
+	return constructs.DashboardSection{Title: "Database", Watches: ws}
+}
+
+// build creates the alarms of every watch of the stack's region with alarm
+// settings, and a dashboard of all watches.
 func (m *Monitoring) build(stack cdktf.TerraformStack, env *config.Environment, name, region string, sections []constructs.DashboardSection, composite bool) {
-	var all []constructs.Watch
+	var all, local []constructs.Watch
 	for _, s := range sections {
 		all = append(all, s.Watches...)
+		for _, w := range s.Watches {
+			// An alarm lives in its metric's region: a watch of another
+			// region is shown here and alarms in its own stack.
+			if w.Region == "" {
+				local = append(local, w)
+			}
+		}
 	}
 	m.Alarms = constructs.NewAlarms(stack, "alarms", &constructs.AlarmsProps{
 		Prefix:    name,
-		Watches:   all,
+		Watches:   local,
 		TopicArn:  m.AlertTopic.Arn,
 		Composite: composite && *env.Monitoring.CompositeAlarms,
 	})

@@ -4,12 +4,17 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/multiregion/multiregion/config"
+	"github.com/multiregion/multiregion/constructs"
 )
 
 // Primary is the primary region's stack: the writer side of the platform.
 type Primary struct {
 	cdktf.TerraformStack
 	*Regional
+	// Database is the PostgreSQL writer.
+	Database *constructs.Database
+	// DB is how this region's app tier reaches the database.
+	DB *DatabaseConnection
 }
 
 // NewPrimary builds <env>-primary.
@@ -17,8 +22,23 @@ func NewPrimary(app cdktf.App, env *config.Environment) *Primary {
 	stack := newStack(app, env, config.RolePrimary)
 	newProvider(stack, env, env.Primary.Region, "")
 	s := &Primary{TerraformStack: stack, Regional: buildRegional(stack, env, env.Primary, env.Secondary)}
-	s.monitorRegion(stack, env)
+	d := env.Database
+	s.Database = constructs.NewDatabase(stack, "database", &constructs.DatabaseProps{
+		InstanceSettings: s.instanceSettings(env, *d.MultiAZ),
+		AllocatedStorage: d.AllocatedStorage,
+		DatabaseName:     d.Name,
+		Username:         d.Username,
+		PasswordVersion:  d.PasswordVersion,
+	})
+	s.DB = &DatabaseConnection{
+		WriterAddress: s.Database.Address, ReaderAddress: s.Database.Address,
+		Port: s.Database.Port, DatabaseName: s.Database.DatabaseName,
+		SecretArn: s.Database.SecretArn, SecretKeyArn: s.Database.KeyArn,
+	}
+	s.monitorRegion(stack, env, databaseSection(env, s.Database.Identifier, false))
 	output(stack, "vpc_id", "VPC of the primary region", s.Network.VpcID)
+	output(stack, "database_endpoint", "PostgreSQL writer (host:port)", s.Database.Endpoint)
+	output(stack, "database_secret_arn", "Secrets Manager secret with the master user's credentials", s.Database.SecretArn)
 	output(stack, "alert_topic_arn", "SNS topic of the primary region's alerts", s.Monitoring.AlertTopic.Arn)
 	return s
 }

@@ -25,6 +25,9 @@ type Regional struct {
 	Endpoints *constructs.Endpoints
 	// DatabaseACL fences the database subnets: this VPC and the peer only.
 	DatabaseACL *constructs.SubnetACL
+	// DataKey encrypts the region's database storage, Performance Insights
+	// and database secrets.
+	DataKey *constructs.Key
 	// Monitoring: the region's alert topic (built with the region), its
 	// alarms and dashboard (built last, by monitorRegion).
 	Monitoring *Monitoring
@@ -89,9 +92,54 @@ func buildRegional(stack cdktf.TerraformStack, env *config.Environment, r, peer 
 		SubnetIDs:    network.DatabaseSubnetIDs,
 		AllowedCIDRs: []string{r.CIDR, peer.CIDR},
 	})
+	dataKey := constructs.NewKey(stack, "data-key", &constructs.KeyProps{
+		Alias:       prefix + "-data",
+		Description: fmt.Sprintf("%s: databases and their secrets in %s", env.ID(), r.Region),
+		Account:     env.AccountID,
+		Region:      r.Region,
+		ViaServices: []string{"rds", "secretsmanager"},
+	})
 	return &Regional{Region: r.Region, Network: network, LogsKey: logsKey, SecurityGroups: groups,
-		Endpoints: endpoints, DatabaseACL: databaseACL,
+		Endpoints: endpoints, DatabaseACL: databaseACL, DataKey: dataKey,
 		Monitoring: &Monitoring{AlertTopic: newAlertTopic(stack, env, r.Region, prefix+"-alerts")}}
+}
+
+// instanceSettings are the database settings of one region's instance.
+func (g *Regional) instanceSettings(env *config.Environment, multiAZ bool) constructs.InstanceSettings {
+	d := env.Database
+	pi := 0
+	if *d.PerformanceInsights {
+		pi = d.PerformanceInsightsRetentionDays
+	}
+	return constructs.InstanceSettings{
+		Name: fmt.Sprintf("%s-%s-db", env.ID(), shortRegion(g.Region)),
+		// One name in both regions (a subnet group is regional). moto 5.2.1
+		// looks a cross-region replica's group up in the source region, so
+		// acme-local's replica needs the names to match.
+		SubnetGroupName:                  env.ID() + "-db",
+		InstanceClass:                    d.InstanceClass,
+		MaxAllocatedStorage:              d.MaxAllocatedStorage,
+		MultiAZ:                          multiAZ,
+		SubnetIDs:                        g.Network.DatabaseSubnetIDs,
+		SecurityGroupIDs:                 []*string{g.SecurityGroups.DatabaseID},
+		KeyArn:                           g.DataKey.Arn,
+		EngineMajor:                      d.EngineVersion,
+		BackupRetentionDays:              *d.BackupRetentionDays,
+		BackupWindow:                     d.BackupWindow,
+		MaintenanceWindow:                d.MaintenanceWindow,
+		DeletionProtection:               *d.DeletionProtection,
+		FinalSnapshot:                    *d.FinalSnapshot,
+		PreventDestroy:                   env.Production(),
+		PerformanceInsightsRetentionDays: pi,
+		MonitoringInterval:               *d.MonitoringInterval,
+		LogExports:                       d.LogExports,
+		LogRetentionDays:                 d.LogRetentionDays,
+		LogsKeyArn:                       g.LogsKey.Arn,
+		SlowStatementMs:                  d.SlowStatementMs,
+		ForceSSL:                         *d.ForceSSL,
+		Account:                          env.AccountID,
+		Region:                           g.Region,
+	}
 }
 
 // output declares a stack output for people (cross-stack values need none:

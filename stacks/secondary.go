@@ -14,6 +14,11 @@ type Secondary struct {
 	cdktf.TerraformStack
 	*Regional
 	Peering *constructs.Peering
+	// Replica is the cross-region read replica of the primary's database
+	// (the writer once promoted); nil when the config has none.
+	Replica *constructs.Replica
+	// DB is how this region's app tier reaches the database.
+	DB *DatabaseConnection
 }
 
 // NewSecondary builds <env>-secondary, reading the primary through its struct.
@@ -40,9 +45,46 @@ func NewSecondary(app cdktf.App, env *config.Environment, primary *Primary) *Sec
 		AccepterRegion:   env.Primary.Region,
 		AccepterProvider: primaryRegion,
 	})
-	s.monitorRegion(stack, env)
+	s.buildDatabase(env, primary)
+	var database []constructs.DashboardSection
+	if s.Replica != nil {
+		database = append(database, databaseSection(env, s.Replica.Identifier, !env.Database.Replica.Promoted))
+	}
+	s.monitorRegion(stack, env, database...)
 	output(stack, "vpc_id", "VPC of the secondary region", s.Network.VpcID)
 	output(stack, "alert_topic_arn", "SNS topic of the secondary region's alerts", s.Monitoring.AlertTopic.Arn)
 	output(stack, "peering_connection_id", "VPC peering connection to the primary region", s.Peering.ConnectionID)
 	return s
+}
+
+// buildDatabase adds the read replica and tells the app tier where the
+// writer is: in the primary region, or here once the replica is promoted.
+func (s *Secondary) buildDatabase(env *config.Environment, primary *Primary) {
+	d := env.Database
+	// Until a failover, the writer and its credentials are the primary's,
+	// reached over peering.
+	s.DB = &DatabaseConnection{
+		WriterAddress: primary.Database.Address, ReaderAddress: primary.Database.Address,
+		Port: primary.Database.Port, DatabaseName: primary.Database.DatabaseName,
+		SecretArn: primary.Database.SecretArn, SecretKeyArn: primary.Database.KeyArn,
+		Reader: true,
+	}
+	if !d.ReplicaEnabled() {
+		return
+	}
+	props := &constructs.ReplicaProps{
+		InstanceSettings: s.instanceSettings(env, *d.Replica.MultiAZ),
+		Promoted:         d.Replica.Promoted,
+	}
+	if !d.Replica.Promoted {
+		props.SourceArn = primary.Database.Arn
+	}
+	s.Replica = constructs.NewReplica(s.TerraformStack, "replica", props)
+	s.DB.ReaderAddress = s.Replica.Address
+	if d.Replica.Promoted {
+		s.DB.WriterAddress = s.Replica.Address
+		s.DB.SecretArn = s.Replica.SecretArn
+		s.DB.SecretKeyArn = s.Replica.KeyArn
+	}
+	output(s.TerraformStack, "database_replica_endpoint", "PostgreSQL replica of the primary (the writer once promoted)", s.Replica.Endpoint)
 }

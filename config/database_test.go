@@ -1,0 +1,135 @@
+package config
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+const base = "account_id: \"111111111111\"\n"
+
+// parse parses one environment file given as YAML and returns its problems.
+func parse(t *testing.T, yaml string) (*Environment, Problems) {
+	t.Helper()
+	env, err := Parse("config/environments/acme-test.yaml", []byte(base+yaml))
+	var ps Problems
+	if err != nil && !errors.As(err, &ps) {
+		t.Fatalf("unexpected error: %v", err)
+	}
+	return env, ps
+}
+
+func TestDatabaseDefaultsByTier(t *testing.T) {
+	dev, ps := parse(t, "")
+	if len(ps) > 0 {
+		t.Fatalf("defaults invalid: %v", ps)
+	}
+	prod, ps := parse(t, "tier: production\n")
+	if len(ps) > 0 {
+		t.Fatalf("production defaults invalid: %v", ps)
+	}
+	d, p := dev.Database, prod.Database
+	if d.EngineVersion != "17" || d.InstanceClass != "db.t3.medium" || *d.BackupRetentionDays != 7 {
+		t.Errorf("dev engine %s class %s retention %d, want 17, db.t3.medium, 7", d.EngineVersion, d.InstanceClass, *d.BackupRetentionDays)
+	}
+	for _, c := range []struct {
+		name      string
+		dev, prod bool
+	}{
+		{"multi_az", *d.MultiAZ, *p.MultiAZ},
+		{"deletion_protection", *d.DeletionProtection, *p.DeletionProtection},
+		{"final_snapshot", *d.FinalSnapshot, *p.FinalSnapshot},
+	} {
+		if c.dev || !c.prod {
+			t.Errorf("%s: dev %v prod %v, want off in development and on in production", c.name, c.dev, c.prod)
+		}
+	}
+	if !d.ReplicaEnabled() || *d.Replica.MultiAZ || d.Replica.Promoted {
+		t.Errorf("replica %+v, want enabled, single-AZ, not promoted", d.Replica)
+	}
+	if !*d.PerformanceInsights || *d.MonitoringInterval != 60 || strings.Join(d.LogExports, ",") != "postgresql,upgrade" {
+		t.Errorf("observability defaults: PI %v monitoring %d logs %v", *d.PerformanceInsights, *d.MonitoringInterval, d.LogExports)
+	}
+	// An explicit false is kept, not overridden by the tier default.
+	off, _ := parse(t, "tier: production\ndatabase:\n  multi_az: false\n")
+	if *off.Database.MultiAZ {
+		t.Error("multi_az: false in production was overridden")
+	}
+}
+
+func TestDatabaseBadInput(t *testing.T) {
+	for _, tc := range []struct {
+		name, yaml string
+		field      string
+		want       []string // all must appear in the problem's text
+	}{
+		{"end-of-life seed version", "database:\n  engine_version: \"13.7\"\n", "database.engine_version", []string{`"13.7"`, "major version only", "14, 15, 16, 17", "end of life"}},
+		{"minor of a current major", "database:\n  engine_version: \"16.4\"\n", "database.engine_version", []string{`here "16"`}},
+		{"unknown major", "database:\n  engine_version: \"11\"\n", "database.engine_version", []string{`"11"`, "current PostgreSQL major", "end of life"}},
+		{"malformed version", "database:\n  engine_version: latest\n", "database.engine_version", []string{`"latest"`, "major version number"}},
+		{"class without db prefix", "database:\n  instance_class: t3.medium\n", "database.instance_class", []string{"db.<family>.<size>"}},
+		{"class without size", "database:\n  instance_class: db.t3\n", "database.instance_class", []string{`"db.t3"`, "db.<family>.<size>"}},
+		{"class with a bad size", "database:\n  instance_class: db.m5.huge\n", "database.instance_class", []string{"db.<family>.<size>"}},
+		{"max storage below allocated", "database:\n  allocated_storage: 100\n  max_allocated_storage: 50\n", "database.max_allocated_storage", []string{`"50"`, "at least 10% above", "100", "from 110"}},
+		{"storage too small for gp3", "database:\n  allocated_storage: 10\n", "database.allocated_storage", []string{"gp3", "20"}},
+		{"no backups with a replica", "database:\n  backup_retention_days: 0\n", "database.backup_retention_days", []string{`"0"`, "replica", "automated backups"}},
+		{"retention too long", "database:\n  backup_retention_days: 40\n", "database.backup_retention_days", []string{"0 to 35"}},
+		{"overlapping windows", "database:\n  backup_window: \"04:00-05:00\"\n  maintenance_window: sun:04:30-sun:05:30\n", "database.maintenance_window", []string{"does not overlap", "04:00-05:00"}},
+		{"overlap across midnight", "database:\n  backup_window: \"23:30-00:30\"\n  maintenance_window: mon:00:00-mon:01:00\n", "database.maintenance_window", []string{"does not overlap"}},
+		{"overlap across the week's end", "database:\n  backup_window: \"00:10-00:50\"\n  maintenance_window: sun:23:00-mon:01:00\n", "database.maintenance_window", []string{"does not overlap"}},
+		{"malformed backup window", "database:\n  backup_window: 3am-4am\n", "database.backup_window", []string{"hh24:mi-hh24:mi"}},
+		{"short backup window", "database:\n  backup_window: \"03:00-03:10\"\n", "database.backup_window", []string{"at least 30 minutes"}},
+		{"malformed maintenance window", "database:\n  maintenance_window: sunday 04:30\n", "database.maintenance_window", []string{"ddd:hh24:mi-ddd:hh24:mi"}},
+		{"monitoring interval", "database:\n  monitoring_interval: 7\n", "database.monitoring_interval", []string{"0 (off), 1, 5, 10, 15, 30, 60"}},
+		{"performance insights retention", "database:\n  performance_insights_retention_days: 30\n", "database.performance_insights_retention_days", []string{"multiple of 31"}},
+		{"unknown log export", "database:\n  log_exports: [postgresql, slowquery]\n", "database.log_exports[1]", []string{`"slowquery"`, "postgresql, upgrade"}},
+		{"reserved user", "database:\n  username: rdsadmin\n", "database.username", []string{"rdsadmin"}},
+		{"slow statements", "database:\n  slow_statement_ms: -5\n", "database.slow_statement_ms", []string{"-1 for the engine default"}},
+		{"plain text in production", "tier: production\ndatabase:\n  force_ssl: false\n", "database.force_ssl", []string{"true in production"}},
+		{"promoted without replica", "database:\n  replica:\n    enabled: false\n    promoted: true\n", "database.replica.promoted", []string{"replica.enabled"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, ps := parse(t, tc.yaml)
+			var got []string
+			for _, p := range ps {
+				if p.Field == tc.field {
+					got = append(got, p.String())
+				}
+			}
+			if len(got) == 0 {
+				t.Fatalf("no problem for %s; problems: %v", tc.field, ps)
+			}
+			text := strings.Join(got, "\n")
+			for _, w := range append(tc.want, "acme-test.yaml") {
+				if !strings.Contains(text, w) {
+					t.Errorf("problem lacks %q:\n%s", w, text)
+				}
+			}
+		})
+	}
+}
+
+func TestDatabaseGoodInput(t *testing.T) {
+	for _, yaml := range []string{
+		"database:\n  engine_version: 16\n",
+		"database:\n  instance_class: db.r6gd.16xlarge\n",
+		"database:\n  instance_class: db.m7i.metal-48xl\n",
+		"database:\n  backup_window: \"22:00-23:00\"\n  maintenance_window: Sat:23:30-Sun:00:30\n",
+		"database:\n  backup_retention_days: 0\n  replica:\n    enabled: false\n",
+		"database:\n  allocated_storage: 100\n  max_allocated_storage: 110\n",
+		"database:\n  performance_insights_retention_days: 93\n  monitoring_interval: 0\n  log_exports: []\n",
+		"database:\n  replica:\n    promoted: true\n    multi_az: true\n",
+		"database:\n  force_ssl: false\n  slow_statement_ms: -1\n",
+	} {
+		if _, ps := parse(t, yaml); len(ps) > 0 {
+			t.Errorf("%q: %v", yaml, ps)
+		}
+	}
+}
+
+func TestDatabaseUnknownKeyListsAllowed(t *testing.T) {
+	_, ps := parse(t, "database:\n  engine: mysql\n")
+	if len(ps) != 1 || !strings.Contains(ps[0].Want, "engine_version") || !strings.Contains(ps[0].Want, "replica") {
+		t.Errorf("problems %v, want one listing the database keys", ps)
+	}
+}
