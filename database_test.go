@@ -227,4 +227,3 @@ func TestStatefulAddressesPinned(t *testing.T) {
 		}
 	}
 }
-
