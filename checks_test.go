@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/multiregion/multiregion/config"
+	"github.com/multiregion/multiregion/harness"
+)
+
+// The verification ladder's upper rungs on the real AWS provider: every
+// synthesized stack validates and plans offline, and acme-local deploys on
+// moto_server, re-plans clean and destroys. Both work on copies in scratch
+// folders; the synthesized output and any real state stay untouched.
+
+// TestEveryStackValidatesAndPlansOffline runs terraform validate and
+// terraform plan -refresh=false (fake credentials, stub upstream state) on
+// every stack of every example environment.
+func TestEveryStackValidatesAndPlansOffline(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs terraform on every stack")
+	}
+	if err := harness.RequireTerraform(); err != nil {
+		t.Fatal(err)
+	}
+	stacks, err := harness.ReadManifest(synthDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 3 * len(synthEnvs); len(stacks) != want {
+		t.Fatalf("%d stacks in the manifest, want %d", len(stacks), want)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	defer cancel()
+	results, err := harness.Offline(ctx, harness.Options{Scratch: filepath.Join(t.TempDir(), "offline"), Parallel: runtime.NumCPU()}, stacks)
+	if err != nil {
+		t.Error(err)
+	}
+	if len(results) != len(stacks) {
+		t.Fatalf("%d results for %d stacks", len(results), len(stacks))
+	}
+	for _, r := range results {
+		if !r.Validate.OK || !r.Plan.OK {
+			t.Errorf("%s: validate %s, plan %s\n%s%s", r.Stack, r.Validate.Status(), r.Plan.Status(), r.Validate.Output, r.Plan.Output)
+			continue
+		}
+		// A regional stack that plans nothing would mean its constructs vanished.
+		if !strings.HasSuffix(r.Stack, "-"+config.RoleGlobal) && r.Adds < 30 {
+			t.Errorf("%s plans only %d additions", r.Stack, r.Adds)
+		}
+		if r.Changes != 0 || r.Destroys != 0 {
+			t.Errorf("%s: a plan on empty state changes %d and destroys %d", r.Stack, r.Changes, r.Destroys)
+		}
+	}
+}
+
+// TestEmulatorDeploysAcmeLocal applies acme-local's three stacks on
+// moto_server in DAG order with real remote state between them, re-plans
+// (no changes allowed) and destroys. It re-runs itself inside a private
+// network namespace (unshare -rn) so a missed endpoint fails instead of
+// reaching out.
+func TestEmulatorDeploysAcmeLocal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("deploys on moto_server (minutes)")
+	}
+	if !harness.InPrivateNetns() {
+		if os.Getenv("MULTIREGION_NETNS") != "" {
+			t.Fatal("re-executed for a private network namespace, but not in one")
+		}
+		for _, check := range []func() error{harness.RequireTerraform, harness.RequireMoto, harness.UnshareAvailable} {
+			if err := check(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cmd := harness.ReexecInNetns([]string{os.Args[0], "-test.run=^TestEmulatorDeploysAcmeLocal$", "-test.v", "-test.timeout=25m"}, os.Environ())
+		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("emulator deploy in a private network namespace: %v", err)
+		}
+		return
+	}
+
+	all, err := harness.ReadManifest(synthDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var local []harness.Stack
+	for _, s := range all {
+		if strings.HasPrefix(s.Name, "acme-local-") {
+			local = append(local, s)
+		}
+	}
+	if len(local) != 3 {
+		t.Fatalf("acme-local has %d stacks, want 3", len(local))
+	}
+	port, err := harness.EmulatorPort(local)
+	if err != nil || port == 0 {
+		t.Fatalf("acme-local's providers point at no local emulator (port %d): %v", port, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
+	defer cancel()
+	rep, err := harness.Emulate(ctx, harness.Options{Scratch: filepath.Join(t.TempDir(), "emulator"), Port: port, Log: testWriter{t}}, local)
+	t.Logf("emulator round trip: %s", rep.Duration.Round(time.Second))
+	if err != nil {
+		t.Error(err)
+	}
+	if len(rep.Stacks) != 3 {
+		t.Fatalf("the emulator report has %d stacks, want 3", len(rep.Stacks))
+	}
+	for _, s := range rep.Stacks {
+		for step, r := range map[string]harness.StepResult{"apply": s.Apply, "replan": s.Replan, "destroy": s.Destroy} {
+			if !r.OK {
+				t.Errorf("%s %s: %s\n%s", s.Stack, step, r.Status(), r.Output)
+			}
+		}
+	}
+	if vpc := rep.Stacks[0].Outputs["vpc_id"]; !strings.HasPrefix(vpc, "vpc-") {
+		t.Errorf("acme-local-primary's vpc_id output is %q, want a VPC id from the emulator", vpc)
+	}
+}
+
+// testWriter sends harness progress lines to the test log.
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}

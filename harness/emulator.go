@@ -1,0 +1,446 @@
+package harness
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// EmulatorReport is the outcome of Emulate.
+type EmulatorReport struct {
+	Endpoint string          // moto_server's URL
+	MotoLog  string          // path of moto_server's log
+	Startup  time.Duration   // until moto_server answered
+	Stacks   []EmulatedStack // in apply order
+	Duration time.Duration   // the whole run, moto start to stop
+}
+
+// EmulatedStack is one stack's deploy on the emulator.
+type EmulatedStack struct {
+	Stack   string
+	Init    StepResult
+	Apply   StepResult
+	Replan  StepResult        // plan -detailed-exitcode after every stack is applied; changes fail it
+	Destroy StepResult        // destroy, in reverse apply order
+	Outputs map[string]string // terraform output after apply; sensitive values as "(sensitive)"
+}
+
+// RequireMoto checks that moto_server is on PATH and runs.
+func RequireMoto() error {
+	const install = "install it with pip install 'moto[server]==5.2.1' and put its moto_server script on PATH"
+	bin, err := exec.LookPath("moto_server")
+	if err != nil {
+		return errors.New("moto_server is not on PATH: " + install)
+	}
+	// A pyenv shim exists even when the active Python lacks moto: run it.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if out, err := exec.CommandContext(ctx, bin, "--help").CombinedOutput(); err != nil {
+		return fmt.Errorf("%s does not run (%v: %s): %s", bin, err, strings.TrimSpace(lastLines(string(out), 3)), install)
+	}
+	return nil
+}
+
+// EmulatorPort returns the port of the local emulator the stacks' AWS
+// providers point their endpoints at (127.0.0.1 or localhost), or 0 when none
+// does. Different ports in one set of stacks are an error.
+func EmulatorPort(stacks []Stack) (int, error) {
+	ports := map[int]bool{}
+	for _, s := range stacks {
+		cfg, err := loadStackConfig(s.Dir)
+		if err != nil {
+			return 0, err
+		}
+		providers, err := cfg.providers("aws")
+		if err != nil {
+			return 0, fmt.Errorf("stack %s: %w", s.Name, err)
+		}
+		for _, p := range providers {
+			for _, raw := range p.endpoints() {
+				if port, ok := loopbackPort(raw); ok {
+					ports[port] = true
+				}
+			}
+		}
+	}
+	switch len(ports) {
+	case 0:
+		return 0, nil
+	case 1:
+		for p := range ports {
+			return p, nil
+		}
+	}
+	return 0, fmt.Errorf("the stacks point at emulators on several ports: %v", slices.Sorted(maps.Keys(ports)))
+}
+
+// loopbackPort is the port of a http://127.0.0.1:<port> or localhost URL.
+func loopbackPort(raw string) (int, bool) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Hostname() != "127.0.0.1" && u.Hostname() != "localhost") {
+		return 0, false
+	}
+	port, err := strconv.Atoi(u.Port())
+	if err != nil {
+		return 0, false
+	}
+	return port, true
+}
+
+// Emulate deploys one environment's stacks on moto_server and removes them
+// again: it starts moto_server on 127.0.0.1:opts.Port, copies the stacks into
+// the scratch folder (their relative local state paths land in <scratch>/state),
+// runs init and apply in dependency order, then a plan of every stack that must
+// show no changes, then destroy in reverse order. What was applied is always
+// destroyed and moto_server always stopped, also on failure or ctx cancel.
+//
+// It must run inside a private network namespace (see ReexecInNetns), so a
+// provider endpoint that does not point at moto fails instead of reaching AWS.
+// Stacks must use the local backend with relative paths, and every AWS
+// provider must point its endpoints at the emulator. Every Terraform command
+// logs to a file named in the report.
+func Emulate(ctx context.Context, opts Options, stacks []Stack) (rep EmulatorReport, err error) {
+	start := time.Now()
+	defer func() { rep.Duration = time.Since(start) }()
+	if !InPrivateNetns() {
+		return rep, errors.New("harness: Emulate must run inside a private network namespace (see ReexecInNetns)")
+	}
+	if err := RequireMoto(); err != nil {
+		return rep, err
+	}
+	tf, err := newTerraform(&opts)
+	if err != nil {
+		return rep, err
+	}
+	byName := map[string]Stack{}
+	for _, s := range stacks {
+		byName[s.Name] = s
+	}
+	ordered, err := topoSort(byName) // also rejects a dependency outside this set
+	if err != nil {
+		return rep, err
+	}
+	var problems []error
+	for _, s := range ordered {
+		cfg, err := loadStackConfig(s.Dir)
+		if err != nil {
+			problems = append(problems, err)
+			continue
+		}
+		problems = append(problems, checkEmulatable(s.Name, cfg, opts.Port)...)
+	}
+	if err := errors.Join(problems...); err != nil {
+		return rep, err
+	}
+	stateDir := filepath.Join(opts.Scratch, "state")
+	if err := os.RemoveAll(stateDir); err != nil { // a fresh moto has none of the old state's resources
+		return rep, err
+	}
+	if err := os.MkdirAll(stateDir, 0o755); err != nil {
+		return rep, err
+	}
+	for _, s := range ordered {
+		if err := copyStack(s.Dir, scratchStackDir(opts.Scratch, s.Name)); err != nil {
+			return rep, err
+		}
+	}
+
+	rep.MotoLog = filepath.Join(opts.Scratch, "logs", "moto_server.log")
+	rep.Endpoint = fmt.Sprintf("http://127.0.0.1:%d", opts.Port)
+	moto, err := startMoto(ctx, opts.Port, rep.MotoLog)
+	if err != nil {
+		return rep, err
+	}
+	defer moto.stop()
+	rep.Startup = time.Since(start)
+	tf.logf("emulator moto_server up at %s after %.1fs", rep.Endpoint, rep.Startup.Seconds())
+
+	rep.Stacks = make([]EmulatedStack, len(ordered))
+	for i, st := range ordered {
+		rep.Stacks[i].Stack = st.Name
+	}
+	e := emulation{tf: tf, scratch: opts.Scratch, stacks: rep.Stacks}
+	applied := e.apply(ctx)
+	if len(e.errs) == 0 && ctx.Err() == nil {
+		e.replan(ctx)
+	}
+	// Destroy even after a cancel, under a deadline of its own.
+	cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Minute)
+	defer cancel()
+	e.destroy(cleanup, applied)
+	if ctx.Err() != nil {
+		e.errs = append(e.errs, ctx.Err())
+	}
+	return rep, errors.Join(e.errs...)
+}
+
+// emulation is one Emulate run past its checks, with moto_server up.
+type emulation struct {
+	tf      *terraform
+	scratch string
+	stacks  []EmulatedStack // in dependency order; filled in as steps run
+	errs    []error
+}
+
+func (e *emulation) run(ctx context.Context, s *EmulatedStack, step string, args ...string) (StepResult, int) {
+	return e.tf.run(ctx, scratchStackDir(e.scratch, s.Stack), logPath(e.scratch, s.Stack, step), nil, args...)
+}
+
+func (e *emulation) fail(stack, step string, s StepResult) {
+	e.errs = append(e.errs, stepError(stack, step, s))
+}
+
+// apply inits and applies the stacks in order, stopping at the first
+// failure (its dependents would have nothing to read), and returns how many
+// stacks may hold resources.
+func (e *emulation) apply(ctx context.Context) (applied int) {
+	for i := range e.stacks {
+		s := &e.stacks[i]
+		if ctx.Err() != nil {
+			return applied
+		}
+		s.Init, _ = e.run(ctx, s, "init", "init", "-input=false", "-no-color")
+		if s.Init.OK {
+			if err := dropLockHashes(scratchStackDir(e.scratch, s.Stack)); err != nil {
+				s.Init.OK, s.Init.Output = false, err.Error()
+			}
+		}
+		if !s.Init.OK {
+			e.fail(s.Stack, "init", s.Init)
+			return applied
+		}
+		applied = i + 1
+		s.Apply, _ = e.run(ctx, s, "apply", "apply", "-auto-approve", "-input=false", "-no-color")
+		e.tf.logf("emulator %-28s init %s %s  apply %s %s", s.Stack, s.Init.Status(), secs(s.Init), s.Apply.Status(), secs(s.Apply))
+		if !s.Apply.OK {
+			e.fail(s.Stack, "apply", s.Apply)
+			return applied
+		}
+		var err error
+		dir := scratchStackDir(e.scratch, s.Stack)
+		if s.Outputs, err = e.tf.outputs(ctx, dir, logPath(e.scratch, s.Stack, "output")); err != nil {
+			e.errs = append(e.errs, fmt.Errorf("%s: output: %w", s.Stack, err))
+		}
+	}
+	return applied
+}
+
+// replan plans every applied stack again: any change means the stack does
+// not converge (a provider default it fights, or an emulator gap).
+func (e *emulation) replan(ctx context.Context) {
+	for i := range e.stacks {
+		s := &e.stacks[i]
+		var code int
+		s.Replan, code = e.run(ctx, s, "replan", "plan", "-detailed-exitcode", "-input=false", "-lock=false", "-no-color")
+		e.tf.logf("emulator %-28s replan %s %s", s.Stack, s.Replan.Status(), secs(s.Replan))
+		switch {
+		case code == 2:
+			summary := planSummary(s.Replan.Log)
+			s.Replan.Output = "the plan after apply is not empty:\n" + summary
+			e.errs = append(e.errs, fmt.Errorf("%s: replan shows changes after apply:\n%s(log: %s)", s.Stack, summary, s.Replan.Log))
+		case !s.Replan.OK:
+			e.fail(s.Stack, "replan", s.Replan)
+		}
+	}
+}
+
+// destroy destroys the first n stacks in reverse order.
+func (e *emulation) destroy(ctx context.Context, n int) {
+	for i := n - 1; i >= 0; i-- {
+		s := &e.stacks[i]
+		s.Destroy, _ = e.run(ctx, s, "destroy", "destroy", "-auto-approve", "-input=false", "-no-color")
+		e.tf.logf("emulator %-28s destroy %s %s", s.Stack, s.Destroy.Status(), secs(s.Destroy))
+		if !s.Destroy.OK {
+			e.fail(s.Stack, "destroy", s.Destroy)
+		}
+	}
+}
+
+// checkEmulatable reports why a stack cannot run on the emulator: state
+// outside the scratch folder (a non-local backend, an absolute path) or an
+// AWS provider that does not point at the emulator.
+func checkEmulatable(stack string, cfg *stackConfig, port int) []error {
+	var errs []error
+	// The stack sits at <scratch>/cdktf.out/stacks/<stack>: a relative path
+	// with at most three ".." stays inside the scratch folder.
+	inScratch := func(p string) bool {
+		rel := filepath.Clean(filepath.Join("cdktf.out", "stacks", stack, p))
+		return p != "" && !filepath.IsAbs(p) && rel != ".." && !strings.HasPrefix(rel, "../")
+	}
+	if t := cfg.backendType(); t != "local" {
+		errs = append(errs, fmt.Errorf("stack %s: the emulator needs the local backend, not %s", stack, t))
+	} else if p, _ := cfg.Terraform.Backend["local"]["path"].(string); p != "" && !inScratch(p) {
+		errs = append(errs, fmt.Errorf("stack %s: local backend path %q must be relative (like ../../../state/%s.tfstate) so state stays in scratch", stack, p, stack))
+	}
+	for name, rs := range cfg.Data.RemoteState {
+		p, _ := rs.Config["path"].(string)
+		if rs.Backend != "local" || !inScratch(p) {
+			errs = append(errs, fmt.Errorf("stack %s: remote state %s must read a relative local path, not %s %v", stack, name, rs.Backend, rs.Config))
+		}
+	}
+	providers, err := cfg.providers("aws")
+	if err != nil {
+		return append(errs, fmt.Errorf("stack %s: %w", stack, err))
+	}
+	for _, p := range providers {
+		name := "aws"
+		if a := p.alias(); a != "" {
+			name += "." + a
+		}
+		eps := p.endpoints()
+		if len(eps) == 0 {
+			errs = append(errs, fmt.Errorf("stack %s: provider %s has no endpoints: on the emulator it would call AWS", stack, name))
+		}
+		for service, raw := range eps {
+			if got, ok := loopbackPort(raw); !ok || got != port {
+				errs = append(errs, fmt.Errorf("stack %s: provider %s endpoint %s = %q is not the emulator at 127.0.0.1:%d", stack, name, service, raw, port))
+			}
+		}
+	}
+	return errs
+}
+
+// outputs returns terraform output -json of an applied stack as display strings.
+func (tf *terraform) outputs(ctx context.Context, dir, log string) (map[string]string, error) {
+	var stdout strings.Builder
+	res, _ := tf.run(ctx, dir, log, &stdout, "output", "-json", "-no-color")
+	if !res.OK {
+		return nil, errors.New(res.Output)
+	}
+	var raw map[string]struct {
+		Sensitive bool            `json:"sensitive"`
+		Value     json.RawMessage `json:"value"`
+	}
+	if err := json.Unmarshal([]byte(stdout.String()), &raw); err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for name, o := range raw {
+		var s string
+		var compact bytes.Buffer
+		switch {
+		case o.Sensitive:
+			s = "(sensitive)"
+		case json.Unmarshal(o.Value, &s) == nil:
+		case json.Compact(&compact, o.Value) == nil:
+			s = compact.String()
+		default:
+			s = string(o.Value)
+		}
+		out[name] = s
+	}
+	return out, nil
+}
+
+// planSummary picks the resource headings and the "Plan:" line from a plan log.
+func planSummary(logPath string) string {
+	data, err := os.ReadFile(logPath)
+	if err != nil {
+		return err.Error() + "\n"
+	}
+	var b strings.Builder
+	for line := range strings.Lines(string(data)) {
+		t := strings.TrimSpace(line)
+		if (strings.HasPrefix(t, "# ") && strings.Contains(t, " be ")) || strings.HasPrefix(t, "Plan: ") {
+			b.WriteString("  " + t + "\n")
+		}
+	}
+	return b.String()
+}
+
+// lastLines is the last n lines of s.
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}
+
+// motoServer is a running moto_server.
+type motoServer struct {
+	cmd  *exec.Cmd
+	done chan struct{} // closed when it exits
+}
+
+// startMoto starts moto_server on 127.0.0.1:port, logging to logPath, and
+// waits (at most 30 s) until it answers.
+func startMoto(ctx context.Context, port int, logPath string) (*motoServer, error) {
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+		c.Close()
+		return nil, fmt.Errorf("port %d is already in use: the emulator needs it free", port)
+	}
+	if err := os.MkdirAll(filepath.Dir(logPath), 0o755); err != nil {
+		return nil, err
+	}
+	logf, err := os.Create(logPath)
+	if err != nil {
+		return nil, err
+	}
+	defer logf.Close() // the child holds its own descriptor
+	cmd := exec.Command("moto_server", "-H", "127.0.0.1", "-p", strconv.Itoa(port))
+	// moto's account (123456789012) then has AWS managed policies to attach.
+	cmd.Env = append(os.Environ(), "MOTO_IAM_LOAD_MANAGED_POLICIES=true")
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // stopped by us, after destroy, not by Ctrl-C
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting moto_server: %w", err)
+	}
+	m := &motoServer{cmd: cmd, done: make(chan struct{})}
+	go func() { _ = cmd.Wait(); close(m.done) }()
+
+	client := &http.Client{Timeout: time.Second, Transport: &http.Transport{Proxy: nil}}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := client.Get("http://" + addr + "/moto-api/")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return m, nil
+			}
+		}
+		select {
+		case <-m.done:
+			out, _ := os.ReadFile(logPath)
+			return nil, fmt.Errorf("moto_server exited before it answered:\n%s", lastLines(string(out), 10))
+		case <-ctx.Done():
+			m.stop()
+			return nil, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			m.stop()
+			return nil, fmt.Errorf("moto_server did not answer on %s within 30s (log: %s)", addr, logPath)
+		}
+	}
+}
+
+// stop ends moto_server's process group: politely, then by force.
+func (m *motoServer) stop() {
+	select {
+	case <-m.done:
+		return // exited and reaped: its pid may belong to someone else now
+	default:
+	}
+	pgid := m.cmd.Process.Pid
+	_ = syscall.Kill(-pgid, syscall.SIGTERM)
+	select {
+	case <-m.done:
+		return
+	case <-time.After(5 * time.Second):
+	}
+	_ = syscall.Kill(-pgid, syscall.SIGKILL)
+	<-m.done
+}

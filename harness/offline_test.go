@@ -1,0 +1,375 @@
+package harness
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"maps"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// consumerStack has two AWS providers (one aliased, with emulator endpoints
+// and a profile) and a remote state of each backend kind cdktf writes, plus
+// one whose upstream is unknown.
+const consumerStack = `{
+  "terraform": {
+    "cloud": {"organization": "acme", "workspaces": {"name": "acme-prod-global"}},
+    "required_providers": {"aws": {"source": "aws", "version": "~> 5.99"}}
+  },
+  "provider": {"aws": [
+    {"region": "us-east-1", "allowed_account_ids": ["111111111111"],
+     "endpoints": [{"ec2": "http://127.0.0.1:4566"}]},
+    {"alias": "west", "region": "us-west-2", "profile": "acme-prod"}
+  ]},
+  "data": {"terraform_remote_state": {
+    "cross-stack-reference-input-acme-prod-primary": {"backend": "local",
+      "config": {"path": "../../../state/acme-prod-primary.tfstate"}, "workspace": "${terraform.workspace}"},
+    "by-s3": {"backend": "s3",
+      "config": {"bucket": "b", "key": "acme-prod-primary/terraform.tfstate", "region": "us-east-1"}},
+    "by-cloud": {"backend": "remote",
+      "config": {"organization": "acme", "workspaces": {"name": "acme-prod-primary"}}},
+    "elsewhere": {"backend": "s3", "config": {"bucket": "b", "key": "other-team/terraform.tfstate"}}
+  }},
+  "resource": {"aws_ssm_parameter": {"p": {
+    "name": "x", "type": "String",
+    "value": "${data.terraform_remote_state.elsewhere.outputs.shared_vpc_id}"
+  }}}
+}`
+
+const upstreamStack = `{
+  "terraform": {"backend": {"s3": {"bucket": "b", "key": "acme-prod-primary/terraform.tfstate"}}},
+  "output": {
+    "cross-stack-output-aws_vpcvpcid": {"value": "${aws_vpc.vpc.id}", "sensitive": true},
+    "private_subnet_ids": {"value": "${aws_subnet.private[*].id}"}
+  }
+}`
+
+func writeStack(t *testing.T, root, name, body string) Stack {
+	t.Helper()
+	dir := filepath.Join(root, "stacks", name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "cdk.tf.json"), []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return Stack{Name: name, Dir: dir}
+}
+
+func TestOfflineOverride(t *testing.T) {
+	out := t.TempDir()
+	up := writeStack(t, out, "acme-prod-primary", upstreamStack)
+	consumer := writeStack(t, out, "acme-prod-global", consumerStack)
+	scratch := t.TempDir()
+	stubs := &stubStates{dir: filepath.Join(scratch, "stubs"), stacks: map[string]Stack{up.Name: up}}
+	dst := scratchStackDir(scratch, consumer.Name)
+	if _, err := prepareOffline(consumer, dst, stubs); err != nil {
+		t.Fatal(err)
+	}
+
+	// cdk.tf.json is copied as is; the override sits beside it.
+	copied, _ := os.ReadFile(filepath.Join(dst, "cdk.tf.json"))
+	if !bytes.Equal(copied, []byte(consumerStack)) {
+		t.Error("cdk.tf.json changed in the copy")
+	}
+	data, err := os.ReadFile(filepath.Join(dst, offlineOverrideFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ov struct {
+		Terraform map[string]map[string]map[string]any
+		Provider  struct{ AWS []map[string]any }
+		Data      struct {
+			RemoteState map[string]struct {
+				Backend   string
+				Config    map[string]string
+				Workspace string
+			} `json:"terraform_remote_state"`
+		}
+	}
+	if err := json.Unmarshal(data, &ov); err != nil {
+		t.Fatal(err)
+	}
+
+	if got := ov.Terraform["backend"]["local"]["path"]; got != "terraform.tfstate" || len(ov.Terraform) != 1 || len(ov.Terraform["backend"]) != 1 {
+		t.Errorf("terraform block %v, want only backend local path terraform.tfstate", ov.Terraform)
+	}
+
+	if len(ov.Provider.AWS) != 2 {
+		t.Fatalf("override has %d aws providers, want 2", len(ov.Provider.AWS))
+	}
+	for _, p := range ov.Provider.AWS {
+		for _, flag := range []string{"skip_credentials_validation", "skip_requesting_account_id", "skip_metadata_api_check", "skip_region_validation"} {
+			if p[flag] != true {
+				t.Errorf("provider %v: %s = %v", p["alias"], flag, p[flag])
+			}
+		}
+		if v, ok := p["allowed_account_ids"]; !ok || v != nil {
+			t.Errorf("provider %v: allowed_account_ids must be null, is %v (present %v)", p["alias"], v, ok)
+		}
+	}
+	def, west := ov.Provider.AWS[0], ov.Provider.AWS[1]
+	if _, ok := def["alias"]; ok || west["alias"] != "west" {
+		t.Errorf("providers not matched by alias: %v, %v", def["alias"], west["alias"])
+	}
+	if e, ok := def["endpoints"].(map[string]any); !ok || len(e) != 0 {
+		t.Errorf("default provider endpoints = %#v, want an empty block", def["endpoints"])
+	}
+	if _, ok := west["endpoints"]; ok {
+		t.Error("west provider had no endpoints, override must not add any")
+	}
+	if v, ok := west["profile"]; !ok || v != nil {
+		t.Errorf("west provider profile must be null, is %v", v)
+	}
+
+	rs := ov.Data.RemoteState
+	if got := slices.Sorted(maps.Keys(rs)); !slices.Equal(got, []string{"by-cloud", "by-s3", "cross-stack-reference-input-acme-prod-primary", "elsewhere"}) {
+		t.Fatalf("remote states in override: %v", got)
+	}
+	upStub := filepath.Join(scratch, "stubs", "acme-prod-primary.tfstate")
+	for name, r := range rs {
+		if r.Backend != "local" || r.Workspace != "default" || len(r.Config) != 1 || !filepath.IsAbs(r.Config["path"]) {
+			t.Errorf("remote state %s: %+v, want backend local with an absolute config.path", name, r)
+		}
+		if name != "elsewhere" && r.Config["path"] != upStub {
+			t.Errorf("remote state %s reads %s, want the upstream's stub %s", name, r.Config["path"], upStub)
+		}
+	}
+
+	// The upstream's stub holds every output it declares, typed.
+	var stub struct {
+		Version int
+		Outputs map[string]struct {
+			Value     any
+			Type      any
+			Sensitive bool
+		}
+	}
+	readJSON(t, upStub, &stub)
+	if stub.Version != 4 || len(stub.Outputs) != 2 {
+		t.Fatalf("stub %+v", stub)
+	}
+	if o := stub.Outputs["cross-stack-output-aws_vpcvpcid"]; o.Type != "string" || !o.Sensitive || !strings.HasPrefix(o.Value.(string), "vpc-") {
+		t.Errorf("vpc id stub %+v", o)
+	}
+	if o := stub.Outputs["private_subnet_ids"]; len(o.Value.([]any)) != 2 || o.Type.([]any)[0] != "list" {
+		t.Errorf("subnet ids stub %+v", o)
+	}
+	// An unknown upstream's stub holds what the stack reads from it.
+	stub.Outputs = nil
+	readJSON(t, rs["elsewhere"].Config["path"], &stub)
+	if _, ok := stub.Outputs["shared_vpc_id"]; !ok || len(stub.Outputs) != 1 {
+		t.Errorf("unknown upstream stub outputs %v, want only shared_vpc_id", stub.Outputs)
+	}
+}
+
+func TestUpstreamOf(t *testing.T) {
+	tests := []struct {
+		ds   string
+		rs   remoteState
+		want string
+	}{
+		{"cross-stack-reference-input-acme-prod-primary", remoteState{Backend: "s3"}, "acme-prod-primary"},
+		{"x", remoteState{Backend: "local", Config: map[string]any{"path": "../../../state/acme-dev-primary.tfstate"}}, "acme-dev-primary"},
+		{"x", remoteState{Backend: "local", Config: map[string]any{"path": "/work/terraform.acme-dev-primary.tfstate"}}, "acme-dev-primary"},
+		{"x", remoteState{Backend: "s3", Config: map[string]any{"key": "acme-dev-primary/terraform.tfstate"}}, "acme-dev-primary"},
+		{"x", remoteState{Backend: "remote", Config: map[string]any{"workspaces": map[string]any{"name": "acme-dev-primary"}}}, "acme-dev-primary"},
+		{"x", remoteState{Backend: "consul"}, ""},
+	}
+	for _, tt := range tests {
+		if got := upstreamOf(tt.ds, tt.rs); got != tt.want {
+			t.Errorf("upstreamOf(%s, %+v) = %q, want %q", tt.ds, tt.rs, got, tt.want)
+		}
+	}
+}
+
+func TestPlanCounts(t *testing.T) {
+	tests := map[string][3]int{
+		"Plan: 3 to add, 0 to change, 0 to destroy.\n":                       {3, 0, 0},
+		"x\nPlan: 1 to import, 2 to add, 4 to change, 1 to destroy.\nmore\n": {2, 4, 1},
+		"No changes. Your infrastructure matches the configuration.\n":       {0, 0, 0},
+	}
+	for log, want := range tests {
+		path := filepath.Join(t.TempDir(), "plan.log")
+		os.WriteFile(path, []byte(log), 0o644)
+		if a, c, d := planCounts(path); [3]int{a, c, d} != want {
+			t.Errorf("planCounts(%q) = %d, %d, %d, want %v", log, a, c, d, want)
+		}
+	}
+}
+
+func TestOfflineFixture(t *testing.T) {
+	requireTerraform(t)
+	t.Run("as synthesized", func(t *testing.T) { testOffline(t, "testdata/fixture") })
+	// The acme-local shape (emulator endpoints, test keys) and HCP Terraform
+	// (cloud block, remote state from a workspace), plus credential sources
+	// that would fail offline: the override must neutralize all of them.
+	t.Run("cloud and emulator settings", func(t *testing.T) {
+		testOffline(t, rewriteFixture(t, func(name string, stack map[string]any) {
+			tf := stack["terraform"].(map[string]any)
+			delete(tf, "backend")
+			tf["cloud"] = map[string]any{"organization": "acme", "workspaces": map[string]any{"name": name}}
+			for _, p := range stack["provider"].(map[string]any)["aws"].([]any) {
+				p := p.(map[string]any)
+				p["access_key"], p["secret_key"], p["profile"] = "test", "test", "acme-fix"
+				p["endpoints"] = []any{map[string]any{"ec2": "http://127.0.0.1:4566", "sts": "http://127.0.0.1:4566"}}
+				p["assume_role"] = []any{map[string]any{"role_arn": "arn:aws:iam::123456789012:role/deploy"}}
+			}
+			if data, ok := stack["data"].(map[string]any); ok {
+				for _, rs := range data["terraform_remote_state"].(map[string]any) {
+					rs.(map[string]any)["backend"] = "remote"
+					rs.(map[string]any)["config"] = map[string]any{"organization": "acme", "workspaces": map[string]any{"name": "fix-primary"}}
+				}
+			}
+		}))
+	})
+}
+
+func testOffline(t *testing.T, outdir string) {
+	stacks, err := ReadManifest(outdir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	start := time.Now()
+	results, err := Offline(ctx, Options{Scratch: t.TempDir(), Log: testLog{t}}, stacks)
+	t.Logf("offline check of %d stacks: %s", len(stacks), time.Since(start).Round(time.Millisecond))
+	if err != nil {
+		for _, r := range results {
+			for _, s := range []StepResult{r.Init, r.Validate, r.Plan, r.Show} {
+				if s.Ran && !s.OK {
+					t.Logf("%s:\n%s", r.Stack, s.Output)
+				}
+			}
+		}
+		t.Fatal(err)
+	}
+	want := map[string]int{"fix-primary": 1, "fix-secondary": 2}
+	for _, r := range results {
+		if !r.Validate.OK || !r.Plan.OK || !r.Show.OK {
+			t.Errorf("%s: validate %s, plan %s, show %s", r.Stack, r.Validate.Status(), r.Plan.Status(), r.Show.Status())
+		}
+		if r.Adds != want[r.Stack] || r.Changes != 0 || r.Destroys != 0 {
+			t.Errorf("%s: planned +%d ~%d -%d, want +%d ~0 -0", r.Stack, r.Adds, r.Changes, r.Destroys, want[r.Stack])
+		}
+	}
+
+	// The stub value of the primary's VPC id reaches the secondary's plan.
+	var plan struct {
+		ResourceChanges []struct {
+			Address string `json:"address"`
+			Change  struct {
+				After map[string]any `json:"after"`
+			} `json:"change"`
+		} `json:"resource_changes"`
+	}
+	readJSON(t, results[1].PlanJSON, &plan)
+	wantVPC := StubValue("cross-stack-output-aws_vpcvpcid")
+	found := false
+	for _, rc := range plan.ResourceChanges {
+		if rc.Address == "aws_security_group.peer" {
+			found = true
+			if got := rc.Change.After["vpc_id"]; got != wantVPC {
+				t.Errorf("aws_security_group.peer vpc_id = %v, want the stub %v", got, wantVPC)
+			}
+		}
+	}
+	if !found {
+		t.Error("plan.json of fix-secondary has no aws_security_group.peer")
+	}
+
+	// The synthesized folders are untouched.
+	for _, s := range stacks {
+		entries, err := os.ReadDir(s.Dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(entries) != 1 || entries[0].Name() != "cdk.tf.json" {
+			t.Errorf("%s was modified: %v", s.Dir, entries)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(outdir, "..", "state")); err == nil {
+		t.Errorf("state written next to the cdktf output")
+	}
+}
+
+// rewriteFixture writes testdata/fixture, with edit applied to each stack's
+// decoded cdk.tf.json, to a temporary cdktf output folder.
+func rewriteFixture(t *testing.T, edit func(name string, stack map[string]any)) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "cdktf.out")
+	stacks, err := ReadManifest("testdata/fixture")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range stacks {
+		var stack map[string]any
+		readJSON(t, filepath.Join(s.Dir, "cdk.tf.json"), &stack)
+		edit(s.Name, stack)
+		data, err := json.MarshalIndent(stack, "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := filepath.Join(out, "stacks", s.Name)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "cdk.tf.json"), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	manifest, err := os.ReadFile("testdata/fixture/manifest.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(out, "manifest.json"), manifest, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// BenchmarkOffline measures Offline on the fixture, or on the cdktf output
+// folder in HARNESS_BENCH_OUTDIR (e.g. a synthesized cdktf.out), in full and
+// quick mode. Besides wall time it reports the CPU seconds of the Terraform
+// processes: on a shared machine that is the steadier figure, and wall time
+// on an idle one is about CPU / cores.
+//
+//	HARNESS_BENCH_OUTDIR=$PWD/cdktf.out go test ./harness -run '^$' -bench Offline -benchtime 1x
+func BenchmarkOffline(b *testing.B) {
+	if _, err := exec.LookPath("terraform"); err != nil {
+		b.Skip("terraform is not installed")
+	}
+	outdir := cmp.Or(os.Getenv("HARNESS_BENCH_OUTDIR"), "testdata/fixture")
+	stacks, err := ReadManifest(outdir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, quick := range []bool{false, true} {
+		b.Run(map[bool]string{false: "full", true: "quick"}[quick], func(b *testing.B) {
+			cpu := childCPU()
+			for b.Loop() {
+				if _, err := Offline(context.Background(), Options{Scratch: b.TempDir(), Quick: quick}, stacks); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric((childCPU()-cpu).Seconds()/float64(b.N), "cpu-s/op")
+			b.ReportMetric(float64(len(stacks)), "stacks")
+		})
+	}
+}
+
+// childCPU is the CPU time of all waited-for child processes so far.
+func childCPU() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_CHILDREN, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
