@@ -359,7 +359,7 @@ func NewAlarms(scope cdk.Construct, id string, p *AlarmsProps) *Alarms {
 			AlarmName:          str(name),
 			AlarmDescription:   str(w.description()),
 			ComparisonOperator: str(row.alarm.comparison),
-			Threshold:          jsiiFloat(w.threshold()),
+			Threshold:          numf(w.threshold()),
 			EvaluationPeriods:  num(a.EvaluationPeriods),
 			DatapointsToAlarm:  num(a.DatapointsToAlarm),
 			TreatMissingData:   str(row.alarm.missing),
@@ -461,5 +461,3 @@ func checkWatches(ws []Watch) {
 }
 
 func isPercentile(stat string) bool { return strings.HasPrefix(stat, "p") }
-
-func jsiiFloat(f float64) *float64 { return &f }

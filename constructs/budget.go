@@ -58,7 +58,7 @@ func NewBudget(scope cdk.Construct, id string, p *BudgetProps) *Budget {
 		bn := &budgetsbudget.BudgetsBudgetNotification{
 			NotificationType:   str(n.kind),
 			ComparisonOperator: str("GREATER_THAN"),
-			Threshold:          jsiiFloat(n.percent),
+			Threshold:          numf(n.percent),
 			ThresholdType:      str("PERCENTAGE"),
 		}
 		if p.TopicArn != nil {
