@@ -190,6 +190,7 @@ var statefulAddresses = map[string][]string{
 		"aws_secretsmanager_secret.database_master-secret_BC17A0D9",
 		"aws_kms_key.data-key_5D719C34",
 		"aws_kms_key.logs-key_44F95A88",
+		"aws_kms_key.registry-key_A2525996", // container images (stacks.TestContainerAddressesPinned pins the rest)
 		"aws_kms_key.alerts_key_553AF43B",
 	},
 	config.RoleSecondary: {
@@ -197,6 +198,7 @@ var statefulAddresses = map[string][]string{
 		"aws_db_subnet_group.replica_subnet-group_27A00B1D",
 		"aws_kms_key.data-key_5D719C34",
 		"aws_kms_key.logs-key_44F95A88",
+		"aws_kms_key.registry-key_A2525996", // container images (stacks.TestContainerAddressesPinned pins the rest)
 		"aws_kms_key.alerts_key_553AF43B",
 	},
 	// The alert topics' keys (monitoring).

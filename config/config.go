@@ -37,7 +37,16 @@ type Environment struct {
 	Network   Network  `yaml:"network"`
 	Service   Service  `yaml:"service"`
 	Database  Database `yaml:"database"`
-	Backend   Backend  `yaml:"backend"`
+	// Registry is the ECR repository of the service's images.
+	Registry Registry `yaml:"registry"`
+	// LoadBalancer is the ALB in front of the service in each region.
+	LoadBalancer LoadBalancer `yaml:"load_balancer"`
+	Backend      Backend      `yaml:"backend"`
+	// RegistryReplication is the ECR replication configuration of the
+	// registry (account and primary region) that this environment's primary
+	// stack owns; empty when another environment owns it (see
+	// assignReplication). Computed, not read from the file.
+	RegistryReplication []ReplicationRule `yaml:"-"`
 	// Monitoring: alert recipients, alarm thresholds, log retention, budget.
 	Monitoring Monitoring `yaml:"monitoring"`
 	// Emulator, when set, points every AWS provider at an AWS emulator
@@ -92,12 +101,6 @@ type Network struct {
 	// balancer on, 443 (default) or 80. One port only: a rule naming the
 	// CloudFront prefix list counts as 55 of a security group's 60 rules.
 	CloudFrontOriginPort int `yaml:"cloudfront_origin_port"`
-}
-
-// Service is the containerized application both regions run.
-type Service struct {
-	// Port the container listens on. Default 8080.
-	Port int `yaml:"port"`
 }
 
 // Backend types.

@@ -90,25 +90,30 @@ func TestValidationErrors(t *testing.T) {
 		{"emulator url", "acme-dev.yaml", minimal + "emulator:\n  endpoint: localhost\n", []string{"emulator.endpoint", "http://127.0.0.1:4566"}},
 		{"emulator with remote state", "acme-dev.yaml", minimal + "emulator:\n  endpoint: http://127.0.0.1:4566\nbackend:\n  type: cloud\n  cloud:\n    organization: acme\n", []string{"backend.type", "local when an emulator"}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse("envs/"+tc.file, []byte(tc.body))
-			var ps Problems
-			if !errors.As(err, &ps) {
-				t.Fatalf("err = %v, want Problems", err)
-			}
-			if len(ps) != 1 {
-				t.Fatalf("%d problems, want 1:\n%v", len(ps), err)
-			}
-			msg := ps[0].String()
-			if !strings.HasPrefix(msg, "envs/"+tc.file+": ") {
-				t.Errorf("%q does not start with the file name", msg)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(msg, w) {
-					t.Errorf("%q lacks %q", msg, w)
-				}
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { expectOneProblem(t, tc.file, tc.body, tc.want) })
+	}
+}
+
+// expectOneProblem parses body as envs/<file> and wants exactly one problem
+// whose message starts with the file name and contains every want.
+func expectOneProblem(t *testing.T, file, body string, want []string) {
+	t.Helper()
+	_, err := Parse("envs/"+file, []byte(body))
+	var ps Problems
+	if !errors.As(err, &ps) {
+		t.Fatalf("err = %v, want Problems", err)
+	}
+	if len(ps) != 1 {
+		t.Fatalf("%d problems, want 1:\n%v", len(ps), err)
+	}
+	msg := ps[0].String()
+	if !strings.HasPrefix(msg, "envs/"+file+": ") {
+		t.Errorf("%q does not start with the file name", msg)
+	}
+	for _, w := range want {
+		if !strings.Contains(msg, w) {
+			t.Errorf("%q lacks %q", msg, w)
+		}
 	}
 }
 

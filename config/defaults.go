@@ -1,5 +1,7 @@
 package config
 
+import "fmt"
+
 // ApplyDefaults fills every setting the file left out. It is the one place
 // defaults live; tier-dependent ones switch on where tier is production.
 func (e *Environment) ApplyDefaults() {
@@ -36,9 +38,9 @@ func (e *Environment) ApplyDefaults() {
 		e.Network.FlowLogRetentionDays = e.Monitoring.LogRetentionDays
 	}
 	e.applyNetworkDefaults()
-	if e.Service.Port == 0 {
-		e.Service.Port = 8080
-	}
+	e.serviceDefaults(prod)
+	e.registryDefaults(prod)
+	e.loadBalancerDefaults(prod)
 	if e.Database.LogRetentionDays == 0 {
 		e.Database.LogRetentionDays = e.Monitoring.LogRetentionDays
 	}
@@ -126,6 +128,82 @@ func pick[T any](cond bool, yes, no T) T {
 		return yes
 	}
 	return no
+}
+
+func (e *Environment) serviceDefaults(prod bool) {
+	s := &e.Service
+	setDefault(&s.Name, "app")
+	setDefault(&s.Port, 8080)
+	setDefault(&s.ImageTag, "latest")
+	setDefault(&s.DeployedBy, DeployedByTerraform)
+	setDefault(&s.CPU, pick(prod, 512, 256))
+	if s.Memory == 0 {
+		s.Memory = pick(prod, 1024, 512)
+		if m := fargateMemory(s.CPU); len(m) > 0 && s.Memory < m[0] {
+			s.Memory = m[0] // the smallest size the configured CPU allows
+		}
+	}
+	setDefault(&s.DesiredCount, pick(prod, 2, 1))
+	if s.MinCount == 0 {
+		s.MinCount = s.DesiredCount
+		if s.MaxCount != 0 && s.MaxCount < s.MinCount {
+			s.MinCount = s.MaxCount // report the desired count, not a default
+		}
+	}
+	setDefault(&s.MaxCount, max(pick(prod, 10, 4), s.DesiredCount))
+	setDefault(&s.HealthCheckPath, "/health")
+	setDefault(&s.HealthCheckGracePeriodSeconds, 60)
+	if s.ContainerHealthCheck == nil {
+		cmd := fmt.Sprintf("curl -fsS -o /dev/null http://127.0.0.1:%d%s || exit 1", s.Port, s.HealthCheckPath)
+		s.ContainerHealthCheck = &cmd
+	}
+	if s.SpotPercent == nil {
+		s.SpotPercent = ptr(pick(prod, 0, 70))
+	}
+	if s.Autoscaling == nil {
+		s.Autoscaling = ptr(true)
+	}
+	setDefault(&s.CPUTargetPercent, 70)
+	setDefault(&s.MemoryTargetPercent, 75)
+	setDefault(&s.RequestsPerTarget, 1000)
+	setDefault(&s.ScaleInCooldownSeconds, 300)
+	setDefault(&s.ScaleOutCooldownSeconds, 60)
+	setDefault(&s.LogRetentionDays, e.Monitoring.LogRetentionDays)
+	if s.ReadonlyRootFilesystem == nil {
+		s.ReadonlyRootFilesystem = ptr(true)
+	}
+	setDefault(&s.User, "1000")
+}
+
+func (e *Environment) registryDefaults(prod bool) {
+	r := &e.Registry
+	if r.ImmutableTags == nil {
+		r.ImmutableTags = ptr(prod)
+	}
+	setDefault(&r.KeepTaggedImages, pick(prod, 50, 10))
+	setDefault(&r.UntaggedExpiryDays, pick(prod, 7, 1))
+	if r.Replication == nil {
+		r.Replication = ptr(true)
+	}
+}
+
+func (e *Environment) loadBalancerDefaults(prod bool) {
+	l := &e.LoadBalancer
+	if l.DeletionProtection == nil {
+		l.DeletionProtection = ptr(prod)
+	}
+	setDefault(&l.AccessLogRetentionDays, pick(prod, 365, 30))
+	setDefault(&l.IdleTimeoutSeconds, 60)
+	setDefault(&l.DeregistrationDelaySeconds, 30)
+	setDefault(&l.SSLPolicy, sslPolicies[0])
+}
+
+// setDefault sets *v to def when the file left it out (zero).
+func setDefault[T comparable](v *T, def T) {
+	var zero T
+	if *v == zero {
+		*v = def
+	}
 }
 
 // applyDefaults fills the data tier: the reference architecture's

@@ -53,6 +53,7 @@ func LoadDir(dir string, selection []string) ([]*Environment, error) {
 		byID[env.ID()] = path
 		envs = append(envs, env)
 	}
+	assignReplication(envs) // registries shared by environments of one account
 	selected, err := selectEnvs(envs, selection)
 	if err != nil {
 		all = append(all, Problem{File: dir, Field: "environment selection", Value: strings.Join(selection, ","), Want: err.Error()})
@@ -121,6 +122,7 @@ func Parse(path string, data []byte) (*Environment, error) {
 		ps = decodeProblems(path, err)
 	}
 	env.ApplyDefaults()
+	assignReplication([]*Environment{env}) // alone, it owns its registry; LoadDir looks at all files
 	var invalid Problems
 	if errors.As(env.Validate(), &invalid) {
 		ps = append(ps, invalid...)
@@ -162,7 +164,7 @@ func decodeProblems(path string, err error) Problems {
 var configTypes = map[string]reflect.Type{}
 
 func init() {
-	for _, v := range []any{Environment{}, Region{}, Network{}, Service{}, Backend{}, S3Backend{}, CloudBackend{}, Emulator{}, Database{}, Replica{},
+	for _, v := range []any{Environment{}, Region{}, Network{}, Service{}, Registry{}, LoadBalancer{}, Certificate{}, Backend{}, S3Backend{}, CloudBackend{}, Emulator{}, Database{}, Replica{},
 		Monitoring{}, Budget{}, Alarms{}, AlarmSettings{}} {
 		t := reflect.TypeOf(v)
 		configTypes[t.Name()] = t

@@ -83,7 +83,9 @@ func (e *Environment) applyNetworkDefaults() {
 	}
 	if n.LoadBalancerIngress == IngressCloudFront {
 		if n.CloudFrontOriginPort == 0 {
-			n.CloudFrontOriginPort = 443
+			// The port the load balancer serves: HTTPS with a certificate,
+			// else HTTP.
+			n.CloudFrontOriginPort = pick(e.LoadBalancer.HTTPS(), 443, 80)
 		}
 		for _, r := range []*Region{&e.Primary, &e.Secondary} {
 			if r.CloudFrontPrefixListID == "" {

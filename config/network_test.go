@@ -181,7 +181,9 @@ func TestNetworkDefaults(t *testing.T) {
 			endpoints: RequiredTaskEndpoints, internet: false, ingress: IngressInternet},
 		{name: "internet egress kept on", body: "tier: production\nnetwork:\n  app_internet_egress: true\n", endpoints: DefaultInterfaceEndpoints, internet: true, ingress: IngressInternet},
 		{name: "cloudfront", body: "network:\n  load_balancer_ingress: cloudfront\n", endpoints: []string{}, internet: true,
-			ingress: IngressCloudFront, port: 443, primaryPL: "pl-3b927c52", secondaryPL: "pl-82a045eb"},
+			ingress: IngressCloudFront, port: 80, primaryPL: "pl-3b927c52", secondaryPL: "pl-82a045eb"}, // no certificate: HTTP
+		{name: "cloudfront with a certificate", body: "network:\n  load_balancer_ingress: cloudfront\nload_balancer:\n  certificate:\n    domain_name: origin.example.com\n    zone_id: Z123ABC\n",
+			endpoints: []string{}, internet: true, ingress: IngressCloudFront, port: 443, primaryPL: "pl-3b927c52", secondaryPL: "pl-82a045eb"},
 		{name: "cloudfront over HTTP, own id", body: "network:\n  load_balancer_ingress: cloudfront\n  cloudfront_origin_port: 80\nsecondary:\n  cloudfront_prefix_list_id: pl-0123456789abcdef0\n",
 			endpoints: []string{}, internet: true, ingress: IngressCloudFront, port: 80, primaryPL: "pl-3b927c52", secondaryPL: "pl-0123456789abcdef0"},
 	} {

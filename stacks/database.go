@@ -51,3 +51,8 @@ func (d *DatabaseConnection) Secrets() map[string]*string {
 func (d *DatabaseConnection) SecretKeyArns() []*string { return []*string{d.SecretKeyArn} }
 
 func ptr[T any](v T) *T { return &v }
+
+// AppInputs hands the connection to the region's service.
+func (d *DatabaseConnection) AppInputs() AppInputs {
+	return AppInputs{Environment: d.Environment(), Secrets: d.Secrets(), SecretKeyArns: d.SecretKeyArns()}
+}

@@ -75,14 +75,30 @@ func newAlertTopic(stack cdktf.TerraformStack, env *config.Environment, region, 
 // watches of everything the region has (sections adds the role-specific
 // ones). The same rows render both. Call it last in the stack.
 func (g *Regional) monitorRegion(stack cdktf.TerraformStack, env *config.Environment, sections ...constructs.DashboardSection) {
+	var all []constructs.DashboardSection
+	if c := g.Containers; c != nil {
+		cluster, service := c.Cluster.Name, c.Service.Name
+		lb, tg := c.LoadBalancer.ArnSuffix, c.LoadBalancer.TargetGroupArnSuffix
+		all = append(all,
+			constructs.DashboardSection{Title: "Service", Watches: []constructs.Watch{
+				watch(env, constructs.ECSCPUHigh, "", cluster, service),
+				watch(env, constructs.ECSMemoryHigh, "", cluster, service),
+				watch(env, constructs.ECSTasksBelowDesired, "", cluster, service),
+			}},
+			constructs.DashboardSection{Title: "Load balancer", Watches: []constructs.Watch{
+				watch(env, constructs.ALBRequests, "", lb),
+				watch(env, constructs.ALB5xxRate, "", lb),
+				watch(env, constructs.TargetLatencyHigh, "", lb, tg),
+				watch(env, constructs.UnhealthyHosts, "", lb, tg),
+			}})
+	}
+	all = append(all, sections...)
 	var nat []constructs.Watch
 	for i, id := range g.Network.NatGatewayIDs {
 		nat = append(nat, watch(env, constructs.NATPortAllocationErrors, g.Network.AZs[i], id))
 	}
-	all := append([]constructs.DashboardSection{
-		{Title: "NAT gateways", Watches: nat},
-	}, sections...)
-	g.Monitoring.build(stack, env, fmt.Sprintf("%s-%s", env.ID(), shortRegion(g.Region)), g.Region, all, true)
+	all = append(all, constructs.DashboardSection{Title: "NAT gateways", Watches: nat})
+	g.Monitoring.build(stack, env, env.Prefix(g.Region), g.Region, all, true)
 }
 
 // databaseSection watches a PostgreSQL instance; a replica that is still

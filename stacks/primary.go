@@ -15,6 +15,9 @@ type Primary struct {
 	Database *constructs.Database
 	// DB is how this region's app tier reaches the database.
 	DB *DatabaseConnection
+	// Replication is the registry's replication configuration, nil when
+	// another environment of the same account and region owns it.
+	Replication *constructs.RegistryReplication
 }
 
 // NewPrimary builds <env>-primary.
@@ -35,6 +38,8 @@ func NewPrimary(app cdktf.App, env *config.Environment) *Primary {
 		Port: s.Database.Port, DatabaseName: s.Database.DatabaseName,
 		SecretArn: s.Database.SecretArn, SecretKeyArn: s.Database.KeyArn,
 	}
+	s.Replication = buildReplication(stack, env)
+	s.Containers = buildContainers(stack, env, config.RolePrimary, s.Regional, s.DB.AppInputs())
 	s.monitorRegion(stack, env, databaseSection(env, s.Database.Identifier, false))
 	output(stack, "vpc_id", "VPC of the primary region", s.Network.VpcID)
 	output(stack, "database_endpoint", "PostgreSQL writer (host:port)", s.Database.Endpoint)

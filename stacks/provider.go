@@ -2,7 +2,6 @@ package stacks
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
@@ -109,15 +108,4 @@ func configureBackend(stack cdktf.TerraformStack, env *config.Environment, name 
 }
 
 // shortRegion abbreviates a region for names: us-east-1 -> use1.
-func shortRegion(region string) string {
-	parts := strings.Split(region, "-")
-	if len(parts) != 3 {
-		return region
-	}
-	dir := map[string]string{"east": "e", "west": "w", "north": "n", "south": "s", "central": "c",
-		"northeast": "ne", "southeast": "se", "northwest": "nw", "southwest": "sw"}[parts[1]]
-	if dir == "" {
-		dir = parts[1][:1]
-	}
-	return parts[0][:2] + dir + parts[2]
-}
+func shortRegion(region string) string { return config.ShortRegion(region) }

@@ -31,6 +31,10 @@ type Regional struct {
 	// Monitoring: the region's alert topic (built with the region), its
 	// alarms and dashboard (built last, by monitorRegion).
 	Monitoring *Monitoring
+	// Containers is the container platform (repository, cluster, load
+	// balancer, service), built by buildContainers once the stack's other
+	// capabilities can hand the service their settings.
+	*Containers
 }
 
 // buildRegional builds one region's platform into stack; peer is the other

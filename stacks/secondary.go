@@ -46,6 +46,7 @@ func NewSecondary(app cdktf.App, env *config.Environment, primary *Primary) *Sec
 		AccepterProvider: primaryRegion,
 	})
 	s.buildDatabase(env, primary)
+	s.Containers = buildContainers(stack, env, config.RoleSecondary, s.Regional, s.DB.AppInputs())
 	var database []constructs.DashboardSection
 	if s.Replica != nil {
 		database = append(database, databaseSection(env, s.Replica.Identifier, !env.Database.Replica.Promoted))
