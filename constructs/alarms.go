@@ -200,9 +200,6 @@ var table = map[MetricKind]metricRow{
 // supplies, in order.
 func Dimensions(kind MetricKind) []string { return table[kind].dims }
 
-// Alarming reports whether a kind has an alarm.
-func Alarming(kind MetricKind) bool { return table[kind].alarm != nil }
-
 // AlarmSettings are the tunable parts of an alarm (from config).
 type AlarmSettings struct {
 	// Threshold in the row's unit (GiB, MiB, %, s, ...).
