@@ -18,9 +18,10 @@ import (
 // moto_server, re-plans clean and destroys. Both work on copies in scratch
 // folders; the synthesized output and any real state stay untouched.
 
-// TestEveryStackValidatesAndPlansOffline runs terraform validate and
-// terraform plan -refresh=false (fake credentials, stub upstream state) on
-// every stack of every example environment.
+// TestEveryStackValidatesAndPlansOffline runs terraform plan -refresh=false
+// (fake credentials, stub upstream state), which validates first, on every
+// stack of every example environment (terraform validate runs only after a
+// failed plan).
 func TestEveryStackValidatesAndPlansOffline(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs terraform on every stack")

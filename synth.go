@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/multiregion/multiregion/config"
+	"github.com/multiregion/multiregion/internal/nodeenv"
 	"github.com/multiregion/multiregion/stacks"
 )
 
@@ -111,6 +112,7 @@ func synthesizeInto(outdir string, envs []*config.Environment) (err error) {
 			err = fmt.Errorf("synthesis failed: %v", r)
 		}
 	}()
+	nodeenv.Setup() // before the first jsii call starts the kernel
 	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(outdir)})
 	stacks.Build(app, envs)
 	app.Synth()

@@ -8,10 +8,13 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/multiregion/multiregion/internal/nodeenv"
 )
 
 func TestMain(m *testing.M) {
 	os.Setenv("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+	nodeenv.Setup() // the pinned node, and the provider bundle loaded lazily
 	code := m.Run()
 	jsii.Close()
 	os.Exit(code)

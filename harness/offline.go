@@ -20,7 +20,7 @@ import (
 type Result struct {
 	Stack    string
 	Init     StepResult // terraform init, or a copy of another stack's init
-	Validate StepResult // terraform validate
+	Validate StepResult // the plan's own validation; terraform validate only after a failed plan
 	Plan     StepResult // terraform plan -refresh=false with fake credentials
 	Show     StepResult // terraform show -json of the plan, saved as PlanJSON (not in quick mode)
 	PlanJSON string     // path of plan.json, for policy checks
@@ -366,32 +366,24 @@ func cloneInit(from, dir string) StepResult {
 	return res
 }
 
-// offlineStack validates, plans and shows one initialized stack. In quick
-// mode the plan does the validation (terraform plan runs the same validate
-// walk first); validate then runs only after a failed plan, to tell the two
-// apart, and no plan.json is written.
+// offlineStack plans and shows one initialized stack. The plan does the
+// validation (terraform plan runs the same validate walk first, and each
+// Terraform command costs ~1.5-2 s of CPU just to load the AWS provider's
+// schema), so terraform validate runs only after a failed plan, to tell the
+// two apart. In quick mode no plan.json is written.
 func (tf *terraform) offlineStack(ctx context.Context, scratch string, quick bool, r *Result) {
 	dir := scratchStackDir(scratch, r.Stack)
-	validate := func() bool {
-		r.Validate, _ = tf.run(ctx, dir, logPath(scratch, r.Stack, "validate"), nil, "validate", "-no-color")
-		return r.Validate.OK
-	}
-	if !quick && !validate() {
-		return
-	}
 	planFile := filepath.Join(dir, "offline.tfplan")
 	r.Plan, _ = tf.run(ctx, dir, logPath(scratch, r.Stack, "plan"), nil,
 		"plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", "-out="+planFile)
-	if quick {
-		if r.Plan.OK {
-			r.Validate = StepResult{Ran: true, OK: true, Log: r.Plan.Log} // validated by the plan
-		} else if !validate() {
-			r.Plan = StepResult{}
-		}
-	}
 	if !r.Plan.OK {
+		r.Validate, _ = tf.run(ctx, dir, logPath(scratch, r.Stack, "validate"), nil, "validate", "-no-color")
+		if !r.Validate.OK {
+			r.Plan = StepResult{} // the configuration is invalid: report that, not the plan
+		}
 		return
 	}
+	r.Validate = StepResult{Ran: true, OK: true, Log: r.Plan.Log} // validated by the plan
 	r.Adds, r.Changes, r.Destroys = planCounts(r.Plan.Log)
 	if quick {
 		return

@@ -233,6 +233,46 @@ func TestOfflineFixture(t *testing.T) {
 	})
 }
 
+// TestOfflineInvalidStack: the plan validates, so no stack runs a separate
+// terraform validate, except one whose plan fails: then validate tells an
+// invalid configuration (reported as such, the plan step dropped) from a
+// failed plan. The other stacks are checked all the same.
+func TestOfflineInvalidStack(t *testing.T) {
+	requireTerraform(t)
+	outdir := rewriteFixture(t, func(name string, stack map[string]any) {
+		if name != "fix-primary" {
+			return
+		}
+		for _, byName := range stack["resource"].(map[string]any) {
+			for _, r := range byName.(map[string]any) {
+				r.(map[string]any)["no_such_argument"] = true
+			}
+		}
+	})
+	stacks, err := ReadManifest(outdir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	results, err := Offline(ctx, Options{Scratch: t.TempDir(), Log: testLog{t}}, stacks)
+	if err == nil || !strings.Contains(err.Error(), "fix-primary: validate failed") {
+		t.Errorf("want the invalid stack's validate failure named, got %v", err)
+	}
+	for _, r := range results {
+		switch r.Stack {
+		case "fix-primary":
+			if !r.Validate.Ran || r.Validate.OK || r.Plan.Ran || r.Show.Ran {
+				t.Errorf("%s: validate %s, plan %s, show %s; want validate FAIL and nothing else", r.Stack, r.Validate.Status(), r.Plan.Status(), r.Show.Status())
+			}
+		default:
+			if !r.Validate.OK || !r.Plan.OK || !r.Show.OK || r.Validate.Duration != 0 {
+				t.Errorf("%s: validate %s (%s), plan %s, show %s; want the plan to validate, no separate validate", r.Stack, r.Validate.Status(), r.Validate.Duration, r.Plan.Status(), r.Show.Status())
+			}
+		}
+	}
+}
+
 func testOffline(t *testing.T, outdir string) {
 	stacks, err := ReadManifest(outdir)
 	if err != nil {

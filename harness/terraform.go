@@ -27,9 +27,10 @@ type Options struct {
 	// Parallel is how many stacks Offline checks at once; default runtime.NumCPU().
 	Parallel int
 	// Quick makes Offline run one Terraform command per stack instead of
-	// three: plan only, whose first step is the same validation terraform
-	// validate does, and no plan.json. Each command costs ~1.5-2 s of CPU just
-	// to load the AWS provider's schema, so this is about twice as fast.
+	// two: plan only (whose first step is the same validation terraform
+	// validate does, so no stack runs validate unless its plan fails), and no
+	// show -json, so no plan.json. Each command costs ~1.5-2 s of CPU just to
+	// load the AWS provider's schema.
 	Quick bool
 	// Port is the port Emulate starts moto_server on; default 4566.
 	Port int

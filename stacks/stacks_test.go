@@ -11,10 +11,12 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/multiregion/multiregion/config"
+	"github.com/multiregion/multiregion/internal/nodeenv"
 )
 
 func TestMain(m *testing.M) {
 	os.Setenv("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+	nodeenv.Setup() // the pinned node, and the provider bundle loaded lazily
 	code := m.Run()
 	jsii.Close()
 	os.Exit(code)

@@ -32,7 +32,7 @@ const modulePath = "github.com/multiregion/multiregion"
 type flags struct {
 	envs         []string // environments to check; all when empty
 	skipEmulator bool
-	quick        bool // plan only, no separate validate or plan.json
+	quick        bool // plan only, no plan.json
 	parallel     int
 	outdir       string // check this cdktf output instead of synthesizing
 	emulatorOnly bool   // internal: the emulator phase, inside the namespace
@@ -44,7 +44,7 @@ func main() {
 	var envs string
 	flag.StringVar(&envs, "envs", "", "comma-separated environments to check, e.g. acme-prod,acme-local (default: all)")
 	flag.BoolVar(&f.skipEmulator, "skip-emulator", false, "skip deploying emulator environments on moto_server")
-	flag.BoolVar(&f.quick, "quick", false, "offline: one terraform plan per stack (it validates first) and no plan.json; about twice as fast")
+	flag.BoolVar(&f.quick, "quick", false, "offline: one terraform plan per stack and no plan.json (show -json); about a third faster")
 	flag.IntVar(&f.parallel, "parallel", 0, "stacks planned at once (default: number of CPUs)")
 	flag.StringVar(&f.outdir, "outdir", "", "check this synthesized cdktf output folder instead of running the app")
 	flag.BoolVar(&f.emulatorOnly, "emulator-only", false, "internal: run the emulator phase (inside a private network namespace)")
