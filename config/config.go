@@ -42,6 +42,10 @@ type Environment struct {
 	// LoadBalancer is the ALB in front of the service in each region.
 	LoadBalancer LoadBalancer `yaml:"load_balancer"`
 	Backend      Backend      `yaml:"backend"`
+	// DNS is the app's domain, hosted zone, health checks and failover
+	// records; CDN the CloudFront distribution in front of both regions.
+	DNS DNS `yaml:"dns"`
+	CDN CDN `yaml:"cdn"`
 	// RegistryReplication is the ECR replication configuration of the
 	// registry (account and primary region) that this environment's primary
 	// stack owns; empty when another environment owns it (see

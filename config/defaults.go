@@ -45,6 +45,7 @@ func (e *Environment) ApplyDefaults() {
 		e.Database.LogRetentionDays = e.Monitoring.LogRetentionDays
 	}
 	e.Database.applyDefaults(prod)
+	e.applyEdgeDefaults(prod)
 	if e.Backend.Type == "" {
 		e.Backend.Type = BackendLocal
 	}
@@ -78,6 +79,9 @@ var alarmDefaults = map[AlarmKey]AlarmSettings{
 	// The RPO guard: a minute behind for 5 minutes.
 	AlarmReplicaLagHigh:          {Threshold: 60, Statistic: "Maximum", PeriodSeconds: 60, EvaluationPeriods: 5},
 	AlarmNATPortAllocationErrors: {Threshold: 1, Statistic: "Sum", PeriodSeconds: 300, EvaluationPeriods: 1},
+	// Route 53 publishes 0 or 1 per minute: one unhealthy minute is a
+	// failover, news at once.
+	AlarmHealthCheckFailing: {Threshold: 1, Statistic: "Minimum", PeriodSeconds: 60, EvaluationPeriods: 1},
 }
 
 func (e *Environment) applyMonitoringDefaults() {

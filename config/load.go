@@ -165,7 +165,7 @@ var configTypes = map[string]reflect.Type{}
 
 func init() {
 	for _, v := range []any{Environment{}, Region{}, Network{}, Service{}, Registry{}, LoadBalancer{}, Certificate{}, Backend{}, S3Backend{}, CloudBackend{}, Emulator{}, Database{}, Replica{},
-		Monitoring{}, Budget{}, Alarms{}, AlarmSettings{}} {
+		DNS{}, HealthCheck{}, CDN{}, WAF{}, Monitoring{}, Budget{}, Alarms{}, AlarmSettings{}} {
 		t := reflect.TypeOf(v)
 		configTypes[t.Name()] = t
 	}

@@ -60,6 +60,9 @@ type Alarms struct {
 	DBConnectionsHigh       AlarmSettings `yaml:"db_connections_high"`
 	ReplicaLagHigh          AlarmSettings `yaml:"replica_lag_high"`
 	NATPortAllocationErrors AlarmSettings `yaml:"nat_port_allocation_errors"`
+	// HealthCheckFailing watches each region's Route 53 health check (in
+	// us-east-1, global stack); only with dns.domain.
+	HealthCheckFailing AlarmSettings `yaml:"health_check_failing"`
 }
 
 // AlarmSettings are the tunable parts of one alarm. What it compares (and
@@ -97,6 +100,7 @@ const (
 	AlarmDBConnectionsHigh       AlarmKey = "db_connections_high"
 	AlarmReplicaLagHigh          AlarmKey = "replica_lag_high"
 	AlarmNATPortAllocationErrors AlarmKey = "nat_port_allocation_errors"
+	AlarmHealthCheckFailing      AlarmKey = "health_check_failing"
 )
 
 // AlarmKeys lists every alarm in a fixed order.
@@ -104,7 +108,7 @@ var AlarmKeys = []AlarmKey{
 	AlarmECSCPUHigh, AlarmECSMemoryHigh, AlarmECSTasksBelowDesired,
 	AlarmALB5xxRate, AlarmTargetLatencyHigh, AlarmUnhealthyHosts,
 	AlarmDBCPUHigh, AlarmDBFreeStorageLow, AlarmDBFreeableMemoryLow, AlarmDBConnectionsHigh,
-	AlarmReplicaLagHigh, AlarmNATPortAllocationErrors,
+	AlarmReplicaLagHigh, AlarmNATPortAllocationErrors, AlarmHealthCheckFailing,
 }
 
 // metricMathAlarms are computed from several metrics with a fixed
@@ -141,6 +145,8 @@ func (a *Alarms) Alarm(k AlarmKey) *AlarmSettings {
 		return &a.ReplicaLagHigh
 	case AlarmNATPortAllocationErrors:
 		return &a.NATPortAllocationErrors
+	case AlarmHealthCheckFailing:
+		return &a.HealthCheckFailing
 	}
 	panic(fmt.Sprintf("unknown alarm %q", k))
 }

@@ -47,6 +47,7 @@ func (e *Environment) Validate() error {
 	e.validateLoadBalancer(c)
 	e.validateNames(c)
 	e.validateDatabase(c)
+	e.validateEdge(c)
 	e.validateBackend(c)
 	e.validateEmulator(c)
 	e.validateMonitoring(c)

@@ -8,6 +8,7 @@ import (
 	cdk "github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchcompositealarm"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchmetricalarm"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
 // MetricKind names one row of the monitoring table below. Alarms and
@@ -24,6 +25,7 @@ const (
 	ALBRequests             MetricKind = "alb-requests"
 	TargetLatencyHigh       MetricKind = "target-latency-high"
 	UnhealthyHosts          MetricKind = "unhealthy-hosts"
+	HealthyTargets          MetricKind = "healthy-targets"
 	DBCPUHigh               MetricKind = "db-cpu-high"
 	DBFreeStorageLow        MetricKind = "db-free-storage-low"
 	DBFreeableMemoryLow     MetricKind = "db-freeable-memory-low"
@@ -136,6 +138,14 @@ var table = map[MetricKind]metricRow{
 		alarm: &alarmRule{comparison: atOrAbove, missing: "notBreaching", degrades: true,
 			runbook: "Read the target group's health check reason and the tasks' logs; a health check failing since a deploy means roll back."},
 	},
+	HealthyTargets: {
+		title: "Healthy targets", unit: " targets", namespace: "AWS/ApplicationELB", metric: "HealthyHostCount",
+		dims: []string{"LoadBalancer", "TargetGroup"},
+		// No data is no proof of health: the region's Route 53 health
+		// check follows this alarm, so silence fails over too.
+		alarm: &alarmRule{comparison: below, missing: "breaching", degrades: true,
+			runbook: "The region's Route 53 health check follows this alarm: in ALARM, origin.<domain> answers with the other region. Read the unhealthy-targets and tasks alarms and the service events."},
+	},
 	DBCPUHigh: {
 		title: "Database CPU", unit: "%", namespace: "AWS/RDS", metric: "CPUUtilization",
 		dims: []string{"DBInstanceIdentifier"},
@@ -179,7 +189,11 @@ var table = map[MetricKind]metricRow{
 	},
 	HealthCheckStatus: {
 		title: "Health check status (1 = healthy)", namespace: "AWS/Route53", metric: "HealthCheckStatus",
-		dims: []string{"HealthCheckId"}, stat: "Minimum", period: 60,
+		dims: []string{"HealthCheckId"},
+		// Route 53 reports every minute while the check exists: silence
+		// means the check or its metrics are gone, and failover with them.
+		alarm: &alarmRule{comparison: below, missing: "breaching",
+			runbook: "Route 53 now answers origin.<domain> with the other region. Open this region's dashboard and region-degraded alarm; once the region is healthy again, traffic returns by itself."},
 	},
 	CloudFrontRequests: {
 		title: "CloudFront requests", namespace: "AWS/CloudFront", metric: "Requests",
@@ -313,6 +327,9 @@ type AlarmsProps struct {
 	// Composite adds the "<prefix>-region-degraded" alarm over the alarms
 	// that mean users are affected (when there are any).
 	Composite bool
+	// Provider creates the alarms in the region of their metrics and topic
+	// when that is not the stack's (nil: the stack's default provider).
+	Provider cdktf.TerraformProvider
 }
 
 // Alarm is one created alarm.
@@ -363,6 +380,7 @@ func NewAlarms(scope cdk.Construct, id string, p *AlarmsProps) *Alarms {
 			AlarmActions:       actions,
 			OkActions:          actions,
 			Tags:               nameTag(name),
+			Provider:           p.Provider,
 		}
 		qs := w.queries()
 		if row.expression == "" {
@@ -417,6 +435,7 @@ func NewAlarms(scope cdk.Construct, id string, p *AlarmsProps) *Alarms {
 			AlarmActions: actions,
 			OkActions:    actions,
 			Tags:         nameTag(name),
+			Provider:     p.Provider,
 		})
 		out.CompositeArn = composite.Arn()
 	}

@@ -10,6 +10,14 @@ func numf(f float64) *float64     { return jsii.Number(f) }
 func boolp(b bool) *bool          { return jsii.Bool(b) }
 func strs(s ...string) *[]*string { return jsii.Strings(s...) }
 
+func nums(n ...int) *[]*float64 {
+	out := make([]*float64, len(n))
+	for i, v := range n {
+		out[i] = num(v)
+	}
+	return &out
+}
+
 // nameTag is the per-resource Name tag; the provider's default_tags add the
 // rest (Customer, Environment, ManagedBy, CostCenter).
 func nameTag(name string) *map[string]*string {

@@ -6,6 +6,7 @@ import (
 	cdk "github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsalias"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskey"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
 // KeyProps configures a customer managed KMS key.
@@ -18,9 +19,6 @@ type KeyProps struct {
 	// LogsEncryption lets CloudWatch Logs of this account and region use the
 	// key for log groups.
 	LogsEncryption bool
-	// ServicePrincipals may use the key for encrypt/decrypt/data keys, e.g.
-	// sns.amazonaws.com; each is limited to calls from this account.
-	ServicePrincipals []string
 	// ViaServices are AWS services (e.g. rds, secretsmanager) through which
 	// principals of this account may use the key, in this region only, the
 	// way AWS managed keys admit their service: RDS storage, Performance
@@ -29,12 +27,13 @@ type KeyProps struct {
 	ViaServices []string
 	// DeletionWindowDays before a scheduled deletion completes (7 to 30).
 	DeletionWindowDays int
-	// PublisherServices may use the key to publish to SNS topics it
-	// encrypts (kms:GenerateDataKey*, kms:Decrypt), e.g.
-	// cloudwatch.amazonaws.com. Unconditioned, as AWS documents it: some
-	// publishers (EventBridge) send no aws:SourceAccount to KMS, so the
-	// topic policy is where publishers are limited to this account.
-	PublisherServices []string
+	// Statements are added to the key policy as they are, for services
+	// whose requests carry no aws:SourceAccount to condition on (SNS
+	// publishers, CloudFront log delivery).
+	Statements []Statement
+	// Provider creates the key in another region than the stack's (nil:
+	// the stack's default provider). Region must be that region.
+	Provider cdktf.TerraformProvider
 }
 
 // Key is a customer managed KMS key with rotation on and an alias.
@@ -65,15 +64,6 @@ func NewKey(scope cdk.Construct, id string, props *KeyProps) *Key {
 			}},
 		})
 	}
-	for _, svc := range props.ServicePrincipals {
-		statements = append(statements, Statement{
-			Sid: "ServiceUse" + sidOf(svc), Effect: "Allow",
-			Principal: ServicePrincipal(svc),
-			Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"},
-			Resource:  []string{"*"},
-			Condition: map[string]map[string]any{"StringEquals": {"aws:SourceAccount": props.Account}},
-		})
-	}
 	if len(props.ViaServices) > 0 {
 		var via []string
 		for _, svc := range props.ViaServices {
@@ -92,14 +82,7 @@ func NewKey(scope cdk.Construct, id string, props *KeyProps) *Key {
 			}},
 		})
 	}
-	if len(props.PublisherServices) > 0 {
-		statements = append(statements, Statement{
-			Sid: "PublishersEncrypt", Effect: "Allow",
-			Principal: map[string]any{"Service": props.PublisherServices},
-			Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"},
-			Resource:  []string{"*"},
-		})
-	}
+	statements = append(statements, props.Statements...)
 	window := props.DeletionWindowDays
 	if window == 0 {
 		window = 30
@@ -110,10 +93,12 @@ func NewKey(scope cdk.Construct, id string, props *KeyProps) *Key {
 		DeletionWindowInDays: num(window),
 		Policy:               Policy(statements...).JSON(),
 		Tags:                 nameTag(props.Alias),
+		Provider:             props.Provider,
 	})
 	kmsalias.NewKmsAlias(c, str("alias"), &kmsalias.KmsAliasConfig{
 		Name:        str("alias/" + props.Alias),
 		TargetKeyId: key.KeyId(),
+		Provider:    props.Provider,
 	})
 	return &Key{Construct: c, Arn: key.Arn(), KeyID: key.KeyId()}
 }

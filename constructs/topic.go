@@ -7,6 +7,7 @@ import (
 	cdk "github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/snstopic"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/snstopicsubscription"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
 // AWS services that publish to topics.
@@ -38,9 +39,12 @@ type TopicProps struct {
 	DisplayName string
 	Account     string
 	Region      string
+	// Provider creates the topic (and its key) in Region when that is not
+	// the stack's region (nil: the stack's default provider).
+	Provider cdktf.TerraformProvider
 	// KeyArn encrypts the topic with a caller's CMK, whose policy must let
-	// the publisher services use it (KeyProps.PublisherServices). When nil
-	// the topic gets a CMK of its own (alias = Name) that does.
+	// the publisher services use it (PublishersKeyStatement). When nil the
+	// topic gets a CMK of its own (alias = Name) that does.
 	KeyArn *string
 	// PublisherServices may publish, only on behalf of Account, e.g.
 	// PublisherCloudWatch.
@@ -55,6 +59,8 @@ type Topic struct {
 	cdk.Construct
 	Arn  *string
 	Name string
+	// Region the topic is in: alarms and rules that notify it must be too.
+	Region string
 	// KeyArn encrypts the topic (the caller's or its own).
 	KeyArn *string
 	// Key is the topic's own key; nil when the caller brought one.
@@ -66,14 +72,19 @@ type Topic struct {
 func NewTopic(scope cdk.Construct, id string, p *TopicProps) *Topic {
 	checkTopicProps(p)
 	c := cdk.NewConstruct(scope, str(id))
-	t := &Topic{Construct: c, Name: p.Name, KeyArn: p.KeyArn}
+	t := &Topic{Construct: c, Name: p.Name, Region: p.Region, KeyArn: p.KeyArn}
 	if t.KeyArn == nil {
+		var statements []Statement
+		if len(p.PublisherServices) > 0 {
+			statements = append(statements, PublishersKeyStatement(p.PublisherServices...))
+		}
 		t.Key = NewKey(c, "key", &KeyProps{
-			Alias:             p.Name,
-			Description:       "SNS topic " + p.Name,
-			Account:           p.Account,
-			Region:            p.Region,
-			PublisherServices: p.PublisherServices,
+			Alias:       p.Name,
+			Description: fmt.Sprintf("SNS topic %s in %s", p.Name, p.Region),
+			Account:     p.Account,
+			Region:      p.Region,
+			Statements:  statements,
+			Provider:    p.Provider,
 		})
 		t.KeyArn = t.Key.Arn
 	}
@@ -92,8 +103,7 @@ func NewTopic(scope cdk.Construct, id string, p *TopicProps) *Topic {
 			Principal: ServicePrincipal(svc),
 			Action:    []string{"sns:Publish"},
 			Resource:  []string{arn},
-			// Confused-deputy guard: only this account's alarms, rules, budgets.
-			Condition: map[string]map[string]any{"StringEquals": {"aws:SourceAccount": p.Account}},
+			Condition: publisherCondition(svc, p.Account, p.Region),
 		})
 	}
 	topic := snstopic.NewSnsTopic(c, str("topic"), &snstopic.SnsTopicConfig{
@@ -102,6 +112,7 @@ func NewTopic(scope cdk.Construct, id string, p *TopicProps) *Topic {
 		KmsMasterKeyId: t.KeyArn,
 		Policy:         Policy(statements...).JSON(),
 		Tags:           nameTag(p.Name),
+		Provider:       p.Provider,
 	})
 	t.Arn = topic.Arn()
 	for _, s := range p.Subscriptions {
@@ -109,9 +120,43 @@ func NewTopic(scope cdk.Construct, id string, p *TopicProps) *Topic {
 			TopicArn: topic.Arn(),
 			Protocol: str(s.Protocol),
 			Endpoint: str(s.Endpoint),
+			Provider: p.Provider,
 		})
 	}
 	return t
+}
+
+// publisherCondition is the confused-deputy guard of a publisher: only
+// this account's alarms, rules and budgets, and for regional publishers
+// only those of the topic's region (the only ones that can reach it).
+func publisherCondition(svc, account, region string) map[string]map[string]any {
+	cond := map[string]map[string]any{"StringEquals": {"aws:SourceAccount": account}}
+	var source string
+	switch svc {
+	case PublisherCloudWatch:
+		source = fmt.Sprintf("arn:aws:cloudwatch:%s:%s:alarm:*", region, account)
+	case PublisherEventBridge:
+		source = fmt.Sprintf("arn:aws:events:%s:%s:rule/*", region, account)
+	case PublisherBudgets:
+		source = fmt.Sprintf("arn:aws:budgets::%s:*", account)
+	}
+	if source != "" {
+		cond["ArnLike"] = map[string]any{"aws:SourceArn": source}
+	}
+	return cond
+}
+
+// PublishersKeyStatement lets AWS services use a key to publish to the SNS
+// topics it encrypts. Unconditioned, as AWS documents it: some publishers
+// (EventBridge) send no aws:SourceAccount to KMS, so the topic policy is
+// where publishers are limited to the account.
+func PublishersKeyStatement(services ...string) Statement {
+	return Statement{
+		Sid: "PublishersEncrypt", Effect: "Allow",
+		Principal: map[string]any{"Service": services},
+		Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"},
+		Resource:  []string{"*"},
+	}
 }
 
 // checkTopicProps reports every problem with the props at once: a

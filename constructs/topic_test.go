@@ -81,6 +81,12 @@ func TestTopicEncryptedAndPublishersScoped(t *testing.T) {
 			if s.Condition["StringEquals"]["aws:SourceAccount"] != "111111111111" {
 				t.Errorf("statement %s has no aws:SourceAccount guard: %v", s.Sid, s.Condition)
 			}
+			if src, _ := s.Condition["ArnLike"]["aws:SourceArn"].(string); !strings.HasPrefix(src, "arn:aws:") || !strings.Contains(src, ":111111111111:") {
+				t.Errorf("statement %s has no aws:SourceArn guard: %v", s.Sid, s.Condition)
+			}
+			if s.Principal["Service"] == PublisherCloudWatch && s.Condition["ArnLike"]["aws:SourceArn"] != "arn:aws:cloudwatch:us-east-1:111111111111:alarm:*" {
+				t.Errorf("CloudWatch may publish for %v, want this region's alarms", s.Condition["ArnLike"])
+			}
 			allowed[s.Principal["Service"].(string)] = true
 		case "Deny":
 			denyTLS = s.Condition["Bool"]["aws:SecureTransport"] == "false"
@@ -101,6 +107,24 @@ func TestTopicEncryptedAndPublishersScoped(t *testing.T) {
 	}
 	if subs["email"] != "ops@acme.example" || subs["https"] != "https://alerts.acme.example/sns" {
 		t.Errorf("subscriptions %v", subs)
+	}
+}
+
+// With a provider of another region, the topic, its key and its
+// subscriptions are all created there (the global stack's topic lives in
+// us-east-1 with the Route 53 health-check metrics).
+func TestTopicInAnotherRegion(t *testing.T) {
+	doc := synthJSON(t, func(stack cdktf.TerraformStack) {
+		p := alertTopicProps()
+		p.Provider = aliasProvider(stack, "us-east-1", "us-east-1")
+		NewTopic(stack, "alerts", p)
+	})
+	for _, typ := range []string{"aws_sns_topic", "aws_kms_key", "aws_kms_alias", "aws_sns_topic_subscription"} {
+		for name, r := range doc.resources(typ) {
+			if r["provider"] != "aws.us-east-1" {
+				t.Errorf("%s.%s provider %v, want aws.us-east-1", typ, name, r["provider"])
+			}
+		}
 	}
 }
 

@@ -4,36 +4,49 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/multiregion/multiregion/config"
-	"github.com/multiregion/multiregion/constructs"
 )
 
 // Global is the stack of what spans both regions. It lives in the primary
-// region (CloudFront certificates and Route 53 health-check metrics must be
-// in us-east-1).
+// region; CloudFront certificates, CloudFront web ACLs, the alert topic and
+// the Route 53 health-check alarms go through a us-east-1 provider (see
+// edgeProvider).
 type Global struct {
 	cdktf.TerraformStack
-	// Monitoring: the global alert topic, budget and dashboard.
+	// Monitoring: the global alert topic (us-east-1), budget, alarms and
+	// dashboard.
 	Monitoring *Monitoring
+	// Edge is the DNS and CDN in front of both regions; nil without a
+	// domain.
+	Edge *Edge
 }
 
 // NewGlobal builds <env>-global, reading both regional stacks.
 func NewGlobal(app cdktf.App, env *config.Environment, primary *Primary, secondary *Secondary) *Global {
 	stack := newStack(app, env, config.RoleGlobal)
 	newProvider(stack, env, env.Primary.Region, "")
-	newProvider(stack, env, env.Secondary.Region, config.RoleSecondary)
+	secondaryRegion := newProvider(stack, env, env.Secondary.Region, config.RoleSecondary)
+	g := &Global{TerraformStack: stack}
 	output(stack, "vpc_ids", "VPC of each region", map[string]*string{
 		env.Primary.Region:   primary.Network.VpcID,
 		env.Secondary.Region: secondary.Network.VpcID,
 	})
-	g := &Global{TerraformStack: stack}
-	var sections []constructs.DashboardSection
-	if secondary.Replica != nil && !env.Database.Replica.Promoted {
-		// The RPO at a glance; its alarm lives in the secondary region.
-		lag := watch(env, constructs.ReplicaLagHigh, "", secondary.Replica.Identifier)
-		lag.Region = env.Secondary.Region
-		sections = append(sections, constructs.DashboardSection{Title: "Cross-region replication", Watches: []constructs.Watch{lag}})
+	// One alert topic for the whole stack, in us-east-1: Route 53 health
+	// check metrics (and so their alarms) exist only there.
+	usEast1 := edgeProvider(stack, env, secondaryRegion)
+	topic := newAlertTopic(stack, env, edgeTopicID, edgeRegion, env.ID()+"-global-alerts", usEast1)
+	watches := GlobalWatches{}
+	if env.Edge() {
+		g.Edge = buildEdge(stack, env, primary, secondary, usEast1)
+		edgeOutputs(stack, env, g.Edge)
+		watches.HealthCheckIDs = g.Edge.DNS.HealthCheckIDs
+		if g.Edge.CDN != nil {
+			watches.DistributionID = g.Edge.CDN.DistributionID
+		}
 	}
-	g.Monitoring = globalMonitoring(stack, env, sections...)
-	output(stack, "alert_topic_arn", "SNS topic of the global alerts (pipeline, budget)", g.Monitoring.AlertTopic.Arn)
+	if secondary.Replica != nil && !env.Database.Replica.Promoted {
+		watches.ReplicaIdentifier = secondary.Replica.Identifier
+	}
+	g.Monitoring = globalMonitoring(stack, env, topic, usEast1, watches)
+	output(stack, "alert_topic_arn", "SNS topic of the global alerts (health checks, budget) in "+edgeRegion, topic.Arn)
 	return g
 }

@@ -18,6 +18,11 @@ type Primary struct {
 	// Replication is the registry's replication configuration, nil when
 	// another environment of the same account and region owns it.
 	Replication *constructs.RegistryReplication
+	// OriginSecret is the header value CloudFront sends and both load
+	// balancers require; nil without it.
+	OriginSecret *constructs.OriginSecret
+	// OriginGuard admits only requests that carry it.
+	OriginGuard *constructs.OriginGuard
 }
 
 // NewPrimary builds <env>-primary.
@@ -40,6 +45,8 @@ func NewPrimary(app cdktf.App, env *config.Environment) *Primary {
 	}
 	s.Replication = buildReplication(stack, env)
 	s.Containers = buildContainers(stack, env, config.RolePrimary, s.Regional, s.DB.AppInputs())
+	s.OriginSecret = buildOriginSecret(stack, env)
+	s.OriginGuard = buildOriginGuard(stack, env, s.Regional, s.OriginSecret)
 	s.monitorRegion(stack, env, databaseSection(env, s.Database.Identifier, false))
 	output(stack, "vpc_id", "VPC of the primary region", s.Network.VpcID)
 	output(stack, "database_endpoint", "PostgreSQL writer (host:port)", s.Database.Endpoint)

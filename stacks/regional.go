@@ -105,7 +105,7 @@ func buildRegional(stack cdktf.TerraformStack, env *config.Environment, r, peer 
 	})
 	return &Regional{Region: r.Region, Network: network, LogsKey: logsKey, SecurityGroups: groups,
 		Endpoints: endpoints, DatabaseACL: databaseACL, DataKey: dataKey,
-		Monitoring: &Monitoring{AlertTopic: newAlertTopic(stack, env, r.Region, prefix+"-alerts")}}
+		Monitoring: &Monitoring{AlertTopic: newAlertTopic(stack, env, "alerts", r.Region, prefix+"-alerts", nil)}}
 }
 
 // instanceSettings are the database settings of one region's instance.

@@ -19,6 +19,8 @@ type Secondary struct {
 	Replica *constructs.Replica
 	// DB is how this region's app tier reaches the database.
 	DB *DatabaseConnection
+	// OriginGuard admits only requests with the primary's origin secret.
+	OriginGuard *constructs.OriginGuard
 }
 
 // NewSecondary builds <env>-secondary, reading the primary through its struct.
@@ -47,6 +49,7 @@ func NewSecondary(app cdktf.App, env *config.Environment, primary *Primary) *Sec
 	})
 	s.buildDatabase(env, primary)
 	s.Containers = buildContainers(stack, env, config.RoleSecondary, s.Regional, s.DB.AppInputs())
+	s.OriginGuard = buildOriginGuard(stack, env, s.Regional, primary.OriginSecret)
 	var database []constructs.DashboardSection
 	if s.Replica != nil {
 		database = append(database, databaseSection(env, s.Replica.Identifier, !env.Database.Replica.Promoted))

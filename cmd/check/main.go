@@ -23,6 +23,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/multiregion/multiregion/config"
 	"github.com/multiregion/multiregion/harness"
 )
 
@@ -144,6 +145,9 @@ func check(ctx context.Context, f flags) error {
 	printOutputs(reports)
 	printFailures(os.Stdout, results, reports)
 	printSummary(os.Stdout, results, reports)
+	if envs, err := config.LoadDir(filepath.Join(repo, config.DefaultDir), f.envs); err == nil {
+		printFailover(os.Stdout, envs)
+	}
 	fmt.Printf("\nsynth %.1fs, offline %.1fs, emulator %.1fs, total %.1fs\n",
 		synthTime.Seconds(), offlineTime.Seconds(), emulatorTime.Seconds(), time.Since(start).Seconds())
 

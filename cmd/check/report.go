@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/multiregion/multiregion/config"
 	"github.com/multiregion/multiregion/harness"
 )
 
@@ -60,6 +61,24 @@ func printSummary(w io.Writer, results []harness.Result, reports []envReport) {
 			validate = "init FAIL"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%.1f\n", r.Stack, validate, plan, emu, total.Seconds())
+	}
+	tw.Flush()
+}
+
+// printFailover prints each environment's designed DNS failover time:
+// health check interval x failure threshold + the failover records' TTL.
+func printFailover(w io.Writer, envs []*config.Environment) {
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "environment\tDNS failover (designed)")
+	for _, e := range envs {
+		if !e.Edge() {
+			fmt.Fprintf(tw, "%s\tno global edge (no dns.domain)\n", e.ID())
+			continue
+		}
+		h := e.DNS.HealthCheck
+		fmt.Fprintf(tw, "%s\t%d s = %s check every %d s x %d failures + %d s TTL\n", e.ID(), e.FailoverSeconds(),
+			h.Type, h.IntervalSeconds, h.FailureThreshold, config.FailoverTTLSeconds)
 	}
 	tw.Flush()
 }
