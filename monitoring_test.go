@@ -385,3 +385,72 @@ func TestReplicaLagAlarmInSecondary(t *testing.T) {
 		t.Fatal("no example environment has a read replica: the property is vacuous")
 	}
 }
+
+// The global stack has exactly one alert topic, in us-east-1, and it is
+// what the health-check alarms and the budget notify. Its dashboard shows
+// both health checks and the distribution's requests and error rates,
+// read in us-east-1 (Route 53 and CloudFront publish only there).
+func TestGlobalMonitoring(t *testing.T) {
+	for _, env := range edgeEnvs(t) {
+		name := env.StackName(config.RoleGlobal)
+		g := loadStack(t, name)
+		topics := g.resources("aws_sns_topic")
+		if len(topics) != 1 {
+			t.Fatalf("%s: %d topics, want the one alert topic", name, len(topics))
+		}
+		var topicRef string
+		for id, topic := range topics {
+			topicRef = refOf("aws_sns_topic", id, "arn")
+			if regionOf(g, topic) != "us-east-1" {
+				t.Errorf("%s: alert topic in %s, want us-east-1", name, regionOf(g, topic))
+			}
+		}
+		checks := map[string]bool{}
+		for id := range g.resources("aws_route53_health_check") {
+			checks[refOf("aws_route53_health_check", id, "id")] = true
+		}
+		alarmed := map[string]bool{}
+		for id, a := range g.resources("aws_cloudwatch_metric_alarm") {
+			if a["metric_name"] != "HealthCheckStatus" {
+				continue
+			}
+			alarmed[stringMap(a["dimensions"])["HealthCheckId"]] = true
+			if fmt.Sprint(a["alarm_actions"]) != "["+topicRef+"]" || fmt.Sprint(a["ok_actions"]) != "["+topicRef+"]" {
+				t.Errorf("%s: health-check alarm %s notifies %v / %v, want %s", name, id, a["alarm_actions"], a["ok_actions"], topicRef)
+			}
+		}
+		for b := range g.resources("aws_budgets_budget") {
+			for _, n := range anySlice(g.resources("aws_budgets_budget")[b]["notification"]) {
+				if got := fmt.Sprint(n.(map[string]any)["subscriber_sns_topic_arns"]); got != "["+topicRef+"]" {
+					t.Errorf("%s: budget notifies %s, want %s", name, got, topicRef)
+				}
+			}
+		}
+		shown := map[string]bool{}
+		for id, d := range g.resources("aws_cloudwatch_dashboard") {
+			for _, m := range dashboardMetrics(t, name+" "+id, d["dashboard_body"].(string)) {
+				if m.namespace == "AWS/Route53" || m.namespace == "AWS/CloudFront" {
+					if m.region != "us-east-1" {
+						t.Errorf("%s: dashboard reads %s %s in %s, want us-east-1", name, m.namespace, m.name, m.region)
+					}
+					shown[m.name+" "+m.dims["HealthCheckId"]] = true
+				}
+			}
+		}
+		for c := range checks {
+			if !alarmed[c] || !shown["HealthCheckStatus "+c] {
+				t.Errorf("%s: health check %s alarmed %v, on the dashboard %v", name, c, alarmed[c], shown["HealthCheckStatus "+c])
+			}
+		}
+		if len(checks) != 2 {
+			t.Errorf("%s: %d health checks, want one per region", name, len(checks))
+		}
+		if env.CDNEnabled() {
+			for _, m := range []string{"Requests", "5xxErrorRate", "4xxErrorRate"} {
+				if !shown[m+" "] {
+					t.Errorf("%s: the global dashboard lacks CloudFront %s", name, m)
+				}
+			}
+		}
+	}
+}

@@ -42,25 +42,3 @@ func TestBudgetNotifications(t *testing.T) {
 		}
 	}
 }
-
-// A pipeline failure reaches the topic as a readable message.
-func TestEventNotification(t *testing.T) {
-	doc := synthJSON(t, func(stack cdktf.TerraformStack) {
-		NewEventNotification(stack, "pipeline-failed", &EventNotificationProps{
-			Name:       "acme-prod-pipeline-failed",
-			Pattern:    map[string]any{"source": []string{"aws.codepipeline"}, "detail": map[string]any{"state": []string{"FAILED"}}},
-			TopicArn:   jsii.String(testTopic),
-			InputPaths: map[string]string{"pipeline": "$.detail.pipeline"},
-			Template:   "Pipeline <pipeline> failed",
-		})
-	})
-	rule := doc.only(t, "aws_cloudwatch_event_rule")
-	if rule["event_pattern"] != `{"detail":{"state":["FAILED"]},"source":["aws.codepipeline"]}` {
-		t.Errorf("pattern %v", rule["event_pattern"])
-	}
-	target := doc.only(t, "aws_cloudwatch_event_target")
-	tr := target["input_transformer"].(map[string]any)
-	if target["arn"] != testTopic || tr["input_template"] != `"Pipeline <pipeline> failed"` {
-		t.Errorf("target %v", target)
-	}
-}

@@ -85,8 +85,8 @@ func DashboardBody(region string, sections []DashboardSection) string {
 	return jsonText(map[string]any{"widgets": widgets})
 }
 
-// jsonText renders plain data as JSON without HTML escaping (EventBridge
-// templates use <name>; tokens stay as they are).
+// jsonText renders plain data as JSON without HTML escaping, so the body
+// reads as written (titles with < or &); tokens stay as they are.
 func jsonText(v any) string {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
