@@ -63,23 +63,7 @@ func TestMonitoringBadInput(t *testing.T) {
 			[]string{"line 3", `"pager"`, "alarms, alert_emails, budget, composite_alarms, log_retention_days, webhook_url"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse("envs/acme-dev.yaml", []byte(minimal+tc.body))
-			var ps Problems
-			if !errors.As(err, &ps) {
-				t.Fatalf("err = %v, want Problems", err)
-			}
-			if len(ps) != 1 {
-				t.Fatalf("%d problems, want 1:\n%v", len(ps), err)
-			}
-			msg := ps[0].String()
-			if !strings.HasPrefix(msg, "envs/acme-dev.yaml: ") {
-				t.Errorf("%q does not start with the file name", msg)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(msg, w) {
-					t.Errorf("%q lacks %q", msg, w)
-				}
-			}
+			expectOneProblem(t, "acme-dev.yaml", minimal+tc.body, tc.want)
 		})
 	}
 }
