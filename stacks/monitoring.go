@@ -9,11 +9,12 @@ import (
 	"github.com/multiregion/multiregion/constructs"
 )
 
-// Monitoring of one stack: the alert topic everything in the stack's
-// region notifies, the alarms and the dashboard.
+// Monitoring of one stack: the alert topic, the alarms and the dashboard.
 type Monitoring struct {
 	// AlertTopic receives alarms, EventBridge notifications and (global)
-	// budget notifications; it is in the stack's default region.
+	// budget notifications. A regional stack's is in its region, the
+	// global stack's in us-east-1 (AlertTopic.Region): an alarm or rule
+	// can notify only a topic of its own region.
 	AlertTopic *constructs.Topic
 	Alarms     *constructs.Alarms
 	// Dashboard is nil when the stack has nothing to show yet.
