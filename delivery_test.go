@@ -215,6 +215,25 @@ func TestProdMirror(t *testing.T) {
 // deliveryKeyAddress is the delivery key of each regional stack.
 const deliveryKeyAddress = "aws_kms_key.delivery-key_E3E52955"
 
+// Keys of the global stack's delivery: the audit trail's and the approval
+// topic's.
+const (
+	trailKeyAddress         = "aws_kms_key.audit-trail_key_7FA38FC3"
+	approvalTopicKeyAddress = "aws_kms_key.approval-topic_key_698FB86B"
+)
+
+// globalDeliveryKeys are the delivery keys an environment's global stack has.
+func globalDeliveryKeys(env *config.Environment) []string {
+	var out []string
+	if p := env.Pipeline; p != nil && *p.CloudTrail {
+		out = append(out, trailKeyAddress)
+	}
+	if env.ApprovalRequired() && *env.Pipeline.CodePipeline {
+		out = append(out, approvalTopicKeyAddress)
+	}
+	return out
+}
+
 // Stateful delivery resources keep their Terraform addresses: a changed
 // construct id would destroy a repository, a bucket or a key.
 func TestDeliveryAddresses(t *testing.T) {
@@ -227,7 +246,7 @@ func TestDeliveryAddresses(t *testing.T) {
 	want := map[string][]string{
 		"acme-prod-primary":   regional,
 		"acme-prod-secondary": regional,
-		"acme-prod-global":    {"aws_kms_key.audit-trail_key_7FA38FC3", "aws_s3_bucket.audit-trail_bucket_7172A606", "aws_kms_key.delivery-notifications-key_C3671208"},
+		"acme-prod-global":    {trailKeyAddress, "aws_s3_bucket.audit-trail_bucket_7172A606", approvalTopicKeyAddress},
 	}
 	for name, addresses := range want {
 		s := loadStack(t, name)

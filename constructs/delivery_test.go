@@ -14,16 +14,6 @@ import (
 
 const account = "111111111111"
 
-// policyOf parses a policy JSON string of a synthesized resource.
-func policyOf(t *testing.T, raw any) PolicyDocument {
-	t.Helper()
-	var d PolicyDocument
-	if err := json.Unmarshal([]byte(raw.(string)), &d); err != nil {
-		t.Fatalf("policy does not parse: %v\n%v", err, raw)
-	}
-	return d
-}
-
 // actionsOn maps each resource of the Allow statements to its actions.
 func actionsOn(d PolicyDocument) map[string][]string {
 	out := map[string][]string{}
@@ -142,7 +132,7 @@ func TestBucketReplication(t *testing.T) {
 	if !strings.Contains(dest["bucket"].(string), "destination_bucket") || rule["status"] != "Enabled" {
 		t.Errorf("replication rule %v", rule)
 	}
-	d := policyOf(t, doc.only(t, "aws_iam_role_policy")["policy"])
+	d := policyOf(t, doc.only(t, "aws_iam_role_policy"), "policy")
 	for _, s := range d.Statement {
 		for _, a := range s.Action {
 			if !strings.HasPrefix(a, "s3:Get") && !strings.HasPrefix(a, "s3:Replicate") && a != "s3:ListBucket" && !strings.HasPrefix(a, "kms:") {
@@ -213,7 +203,7 @@ func TestRepositoryMirror(t *testing.T) {
 		t.Errorf("mirror buildspec %s", spec)
 	}
 	for _, pol := range doc.resources("aws_iam_role_policy") {
-		d := policyOf(t, pol["policy"])
+		d := policyOf(t, pol, "policy")
 		noWildcardOnWildcard(t, "mirror", d)
 		for res, actions := range actionsOn(d) {
 			for _, a := range actions {
@@ -265,7 +255,7 @@ func TestBuildProject(t *testing.T) {
 	}
 	on := map[string][]string{}
 	for name, pol := range doc.resources("aws_iam_role_policy") {
-		d := policyOf(t, pol["policy"])
+		d := policyOf(t, pol, "policy")
 		noWildcardOnWildcard(t, name, d)
 		for res, actions := range actionsOn(d) {
 			on[res] = append(on[res], actions...)
@@ -282,14 +272,18 @@ func TestBuildProject(t *testing.T) {
 	}
 }
 
+// alertTopicArn is the alert topic (issue 8's, in the regional stack) that
+// failed executions and pending approvals notify.
+const alertTopicArn = "arn:aws:sns:us-east-1:111111111111:acme-prod-use1-alerts"
+
 // pipelineStack builds a full pipeline (staging and approval) or the short one.
 func pipelineStack(full bool) func(stack cdktf.TerraformStack) {
 	return func(stack cdktf.TerraformStack) {
 		east := newBucket(stack, "east", "us-east-1")
 		west := newBucket(stack, "west", "us-west-2")
 		repo := NewCodeRepository(stack, "repo", &CodeRepositoryProps{Name: "acme-prod-app", KeyArn: east.KeyArn})
-		topic := NewTopic(stack, "approvals", &TopicProps{Name: "acme-prod-approvals", Account: account,
-			KeyArn: jsii.String("arn:aws:kms:us-east-1:111111111111:key/topic"), Emails: []string{"release@example.com"}, PublisherServices: []string{"events.amazonaws.com"}})
+		topic := NewTopic(stack, "approvals", &TopicProps{Name: "acme-prod-approvals", Account: account, Region: "us-east-1",
+			Subscriptions: []Subscription{{ProtocolEmail, "release@example.com"}}})
 		target := func(region, file string) EcsDeployTarget {
 			return EcsDeployTarget{Action: region, Region: region, ClusterName: jsii.String("c-" + region), ServiceName: jsii.String("app"), FileName: file,
 				PassRoleArns: []*string{jsii.String("arn:aws:iam::111111111111:role/exec-" + region)}}
@@ -301,13 +295,13 @@ func pipelineStack(full bool) func(stack cdktf.TerraformStack) {
 			BuildProjectName: jsii.String("acme-prod-app-build"), BuildProjectArn: jsii.String("arn:aws:codebuild:us-east-1:111111111111:project/acme-prod-app-build"),
 			ProductionStage:      StageDeployToProduction,
 			Production:           []EcsDeployTarget{target("us-east-1", "imagedefinitions-primary.json"), target("us-west-2", "imagedefinitions-secondary.json")},
-			NotificationTopicArn: topic.Arn,
+			NotificationTopicArn: jsii.String(alertTopicArn),
 		}
 		if full {
 			s := target("us-east-1", "imagedefinitions-staging.json")
 			s.Action, s.ClusterName = "staging", jsii.String("staging-cluster")
 			p.Staging = &s
-			p.Approval = &ApprovalGate{TopicArn: topic.Arn, TopicKeyArn: jsii.String("arn:aws:kms:us-east-1:111111111111:key/topic"), TimeoutMinutes: 1440,
+			p.Approval = &ApprovalGate{TopicArn: topic.Arn, TopicKeyArn: topic.KeyArn, TimeoutMinutes: 1440,
 				CustomData: "check staging", ExternalURL: jsii.String("https://staging.example.com")}
 			p.BuildVariables = map[string]*string{"STAGING_REPOSITORY_URI": jsii.String("111111111111.dkr.ecr.us-east-1.amazonaws.com/acme-staging/app")}
 		}
@@ -379,7 +373,7 @@ func TestPipelineStages(t *testing.T) {
 				approval := actions["Manual_Approval"][0]
 				topic := ""
 				for name := range doc.resources("aws_sns_topic") {
-					topic = ref("aws_sns_topic", name, "arn")
+					topic = ref("aws_sns_topic", name, "arn") // the approval topic
 				}
 				if cfg := approval["configuration"].(map[string]any); cfg["NotificationArn"] != topic || cfg["ExternalEntityLink"] != "https://staging.example.com" {
 					t.Errorf("approval %v, want it to notify %s and link staging", cfg, topic)
@@ -396,18 +390,14 @@ func TestPipelineStages(t *testing.T) {
 }
 
 // A push to the branch starts the pipeline through EventBridge; failures
-// and pending approvals reach the topic.
+// and pending approvals reach the alert topic.
 func TestPipelineEvents(t *testing.T) {
 	doc := synthJSON(t, pipelineStack(true))
 	var pipelineName string
 	for name := range doc.resources("aws_codepipeline") {
 		pipelineName = name
 	}
-	topics := doc.resources("aws_sns_topic")
-	var topicArn string
-	for name := range topics {
-		topicArn = ref("aws_sns_topic", name, "arn")
-	}
+	topicArn := alertTopicArn
 	rules := doc.resources("aws_cloudwatch_event_rule")
 	targets := doc.resources("aws_cloudwatch_event_target")
 	byRule := map[string]map[string]any{}
@@ -438,7 +428,7 @@ func TestPipelineEvents(t *testing.T) {
 func TestPipelineRoles(t *testing.T) {
 	doc := synthJSON(t, pipelineStack(true))
 	for name, pol := range doc.resources("aws_iam_role_policy") {
-		d := policyOf(t, pol["policy"])
+		d := policyOf(t, pol, "policy")
 		noWildcardOnWildcard(t, name, d)
 		for _, s := range d.Statement {
 			if slices.Contains(s.Action, "iam:PassRole") {
@@ -464,11 +454,11 @@ func TestApproverRole(t *testing.T) {
 		})
 	})
 	role := doc.only(t, "aws_iam_role")
-	trust := policyOf(t, role["assume_role_policy"])
+	trust := policyOf(t, role, "assume_role_policy")
 	if fmt.Sprint(trust.Statement[0].Principal["AWS"]) != "[arn:aws:iam::111111111111:role/ReleaseManagers]" {
 		t.Errorf("approver trust %v", trust.Statement[0].Principal)
 	}
-	d := policyOf(t, doc.only(t, "aws_iam_role_policy")["policy"])
+	d := policyOf(t, doc.only(t, "aws_iam_role_policy"), "policy")
 	on := actionsOn(d)
 	if got := on["arn:aws:codepipeline:us-east-1:111111111111:acme-prod-app/Manual_Approval/Approve"]; !slices.Equal(got, []string{"codepipeline:PutApprovalResult"}) {
 		t.Errorf("approval action permissions %v", got)
@@ -485,27 +475,6 @@ func TestApproverRole(t *testing.T) {
 	}
 }
 
-func TestTopic(t *testing.T) {
-	doc := synthJSON(t, pipelineStack(true))
-	topic := doc.only(t, "aws_sns_topic")
-	if topic["kms_master_key_id"] != "arn:aws:kms:us-east-1:111111111111:key/topic" {
-		t.Errorf("topic key %v", topic["kms_master_key_id"])
-	}
-	sub := doc.only(t, "aws_sns_topic_subscription")
-	if sub["protocol"] != "email" || sub["endpoint"] != "release@example.com" {
-		t.Errorf("subscription %v", sub)
-	}
-	d := policyOf(t, doc.only(t, "aws_sns_topic_policy")["policy"])
-	var events, tls bool
-	for _, s := range d.Statement {
-		events = events || s.Principal["Service"] == "events.amazonaws.com" && s.Condition["StringEquals"]["aws:SourceAccount"] == account
-		tls = tls || s.Effect == "Deny" && fmt.Sprint(s.Condition["Bool"]["aws:SecureTransport"]) == "false"
-	}
-	if !events || !tls {
-		t.Errorf("topic policy: EventBridge may publish %v, TLS only %v", events, tls)
-	}
-}
-
 func TestTrail(t *testing.T) {
 	doc := synthJSON(t, func(stack cdktf.TerraformStack) {
 		NewTrail(stack, "trail", &TrailProps{Name: "acme-prod-audit", BucketName: "acme-prod-audit-111111111111", Account: account, Region: "us-east-1", RetentionDays: 365})
@@ -518,7 +487,7 @@ func TestTrail(t *testing.T) {
 	if enc["rule"].([]any)[0].(map[string]any)["apply_server_side_encryption_by_default"].(map[string]any)["sse_algorithm"] != "aws:kms" {
 		t.Error("trail bucket not SSE-KMS")
 	}
-	key := policyOf(t, doc.only(t, "aws_kms_key")["policy"])
+	key := policyOf(t, doc.only(t, "aws_kms_key"), "policy")
 	var ct bool
 	for _, s := range key.Statement {
 		ct = ct || s.Principal["Service"] == "cloudtrail.amazonaws.com" && s.Condition["StringEquals"]["aws:SourceArn"] == "arn:aws:cloudtrail:us-east-1:111111111111:trail/acme-prod-audit"

@@ -111,6 +111,10 @@ type Pipeline struct {
 	Stages []string
 	// TriggerPattern is the event pattern that starts the pipeline.
 	TriggerPattern EventPattern
+	// FailureRuleName is the EventBridge rule that matches failed
+	// executions (its TriggeredRules metric counts them); nil without a
+	// notification topic.
+	FailureRuleName *string
 }
 
 // NewPipeline creates the pipeline role (no wildcard actions), the
@@ -204,6 +208,7 @@ func NewPipeline(scope cdk.Construct, id string, p *PipelineProps) *Pipeline {
 		pattern: pattern, targetArn: pipeline.Arn(), roleArn: starter.Arn(),
 	}.add(c, "trigger")
 
+	out := &Pipeline{Construct: c, Name: pipeline.Name(), Arn: pipeline.Arn(), RoleArn: role.Arn(), Stages: names, TriggerPattern: pattern}
 	if p.NotificationTopicArn != nil {
 		transformer := func(template string) *cloudwatcheventtarget.CloudwatchEventTargetInputTransformer {
 			return &cloudwatcheventtarget.CloudwatchEventTargetInputTransformer{
@@ -211,7 +216,7 @@ func NewPipeline(scope cdk.Construct, id string, p *PipelineProps) *Pipeline {
 				InputTemplate: str(template),
 			}
 		}
-		eventRule{
+		out.FailureRuleName = eventRule{
 			name: p.Name + "-failed", description: "A failed execution of the pipeline",
 			pattern: EventPattern{
 				Source: []string{"aws.codepipeline"}, DetailType: []string{"CodePipeline Pipeline Execution State Change"},
@@ -219,7 +224,7 @@ func NewPipeline(scope cdk.Construct, id string, p *PipelineProps) *Pipeline {
 			},
 			targetArn:   p.NotificationTopicArn,
 			transformer: transformer(`"Pipeline <pipeline> execution <execution> FAILED."`),
-		}.add(c, "failed")
+		}.add(c, "failed").Name()
 		if p.Approval != nil {
 			eventRule{
 				name: p.Name + "-approval", description: "The pipeline waits for an approval",
@@ -232,7 +237,7 @@ func NewPipeline(scope cdk.Construct, id string, p *PipelineProps) *Pipeline {
 			}.add(c, "approval-needed")
 		}
 	}
-	return &Pipeline{Construct: c, Name: pipeline.Name(), Arn: pipeline.Arn(), RoleArn: role.Arn(), Stages: names, TriggerPattern: pattern}
+	return out
 }
 
 func stage(name string, actions ...*codepipeline.CodepipelineStageAction) *codepipeline.CodepipelineStage {

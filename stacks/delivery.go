@@ -35,8 +35,6 @@ func sourceObjectKey(env *config.Environment) string {
 // defaultBuildImage runs the mirror job when there is no pipeline.
 const defaultBuildImage = "aws/codebuild/amazonlinux-x86_64-standard:5.0"
 
-func deliveryLogRetention(env *config.Environment) int { return pick(env.Production(), 365, 30) }
-
 func pick[T any](cond bool, yes, no T) T {
 	if cond {
 		return yes
@@ -117,7 +115,7 @@ func buildProject(stack cdktf.TerraformStack, env *config.Environment, r *Region
 		ArtifactKeyArn:     d.Key.Arn,
 		PushRepositoryArns: []*string{r.Repository.Arn},
 		LogsKeyArn:         r.LogsKey.Arn,
-		LogRetentionDays:   deliveryLogRetention(env),
+		LogRetentionDays:   env.Monitoring.LogRetentionDays,
 	}
 	if env.Emulator != nil {
 		props.EmulatorSourceLocation = *d.Artifacts.Name
@@ -174,7 +172,7 @@ func (s *Secondary) buildSecondaryDelivery(env *config.Environment, primary *Pri
 			ReplicaKeyArn:         s.Delivery.Key.Arn,
 			Image:                 image,
 			LogsKeyArn:            primary.LogsKey.Arn, // the job runs in the primary region
-			LogRetentionDays:      deliveryLogRetention(env),
+			LogRetentionDays:      env.Monitoring.LogRetentionDays,
 			EmulatorIgnoreChanges: ignore,
 		})
 	}
@@ -183,15 +181,17 @@ func (s *Secondary) buildSecondaryDelivery(env *config.Environment, primary *Pri
 // GlobalDelivery is the pipeline and what serves it.
 type GlobalDelivery struct {
 	Pipeline *constructs.Pipeline
-	// Topic gets approval requests and failed executions.
-	Topic    *constructs.Topic
-	Approver *constructs.ApproverRole
-	Trail    *constructs.Trail
+	// ApprovalTopic gets the approval requests; nil without an approval.
+	ApprovalTopic *constructs.Topic
+	Approver      *constructs.ApproverRole
+	Trail         *constructs.Trail
 }
 
-// buildGlobalDelivery adds the pipeline, its topic, approver role and audit
-// trail to the global stack. staging is the staging environment's stacks,
-// nil for none.
+// buildGlobalDelivery adds the pipeline, its approval topic, approver role
+// and audit trail to the global stack. Failed executions and pending
+// approvals go to the primary region's alert topic (the pipeline's region:
+// an EventBridge rule notifies only topics of its own region). staging is
+// the staging environment's stacks, nil for none.
 func buildGlobalDelivery(stack cdktf.TerraformStack, env *config.Environment, primary *Primary, secondary *Secondary, staging *Environment) *GlobalDelivery {
 	p := env.Pipeline
 	if p == nil {
@@ -212,20 +212,21 @@ func buildGlobalDelivery(stack cdktf.TerraformStack, env *config.Environment, pr
 		return g
 	}
 	name := env.ID() + "-pipeline"
-	topicKey := constructs.NewKey(stack, "delivery-notifications-key", &constructs.KeyProps{
-		Alias:             env.ID() + "-delivery-notifications",
-		Description:       env.ID() + ": pipeline notifications",
-		Account:           env.AccountID,
-		Region:            env.Primary.Region,
-		ServicePrincipals: []string{"events.amazonaws.com"},
-	})
-	g.Topic = constructs.NewTopic(stack, "delivery-topic", &constructs.TopicProps{
-		Name:              env.ID() + "-delivery",
-		Account:           env.AccountID,
-		KeyArn:            topicKey.Arn,
-		Emails:            p.ApprovalEmails,
-		PublisherServices: []string{"events.amazonaws.com"},
-	})
+	if env.ApprovalRequired() {
+		// The pipeline publishes through its role (IAM), so the topic
+		// admits no service principal.
+		var subs []constructs.Subscription
+		for _, e := range p.ApprovalEmails {
+			subs = append(subs, constructs.Subscription{Protocol: constructs.ProtocolEmail, Endpoint: e})
+		}
+		g.ApprovalTopic = constructs.NewTopic(stack, "approval-topic", &constructs.TopicProps{
+			Name:          env.ID() + "-approvals",
+			DisplayName:   env.ID() + " release approvals",
+			Account:       env.AccountID,
+			Region:        env.Primary.Region,
+			Subscriptions: subs,
+		})
+	}
 
 	props := &constructs.PipelineProps{
 		Name:    name,
@@ -238,7 +239,7 @@ func buildGlobalDelivery(stack cdktf.TerraformStack, env *config.Environment, pr
 		BuildProjectName:     primary.Build.Name,
 		BuildProjectArn:      primary.Build.Arn,
 		ProductionStage:      pick(env.Production() || staging != nil, constructs.StageDeployToProduction, "Deploy"),
-		NotificationTopicArn: g.Topic.Arn,
+		NotificationTopicArn: primary.Monitoring.AlertTopic.Arn,
 	}
 	if env.Repository.Type == config.RepositoryCodeCommit {
 		props.Source = constructs.PipelineSource{Repository: primary.Delivery.Repository, RepositoryKeyArn: primary.Delivery.Key.Arn, Branch: env.Repository.DefaultBranch}
@@ -270,8 +271,8 @@ func buildGlobalDelivery(stack cdktf.TerraformStack, env *config.Environment, pr
 			data = fmt.Sprintf("Check %s, then approve the release to %s (both regions).", staging.Config.ID(), env.ID())
 		}
 		props.Approval = &constructs.ApprovalGate{
-			TopicArn:       g.Topic.Arn,
-			TopicKeyArn:    topicKey.Arn,
+			TopicArn:       g.ApprovalTopic.Arn,
+			TopicKeyArn:    g.ApprovalTopic.KeyArn,
 			TimeoutMinutes: p.ApprovalTimeoutMinutes,
 			CustomData:     data,
 			ExternalURL:    stagingURL,
