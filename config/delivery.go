@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"net/mail"
 	"regexp"
 	"slices"
 	"strings"
@@ -175,17 +174,7 @@ func (e *Environment) validateDelivery(c *problems) {
 	if len(p.Approvers) > 0 && !*p.Approval {
 		c.add("pipeline.approvers", strings.Join(p.Approvers, ","), "only with pipeline.approval true (there is nothing to approve)")
 	}
-	seen := map[string]bool{}
-	for i, m := range p.ApprovalEmails {
-		field := fmt.Sprintf("pipeline.approval_emails[%d]", i)
-		if !isEmailAddress(m) {
-			c.add(field, m, "an e-mail address, e.g. release-managers@example.com")
-		}
-		if seen[strings.ToLower(m)] {
-			c.add(field, m, "each address once")
-		}
-		seen[strings.ToLower(m)] = true
-	}
+	c.emails("pipeline.approval_emails", p.ApprovalEmails, "an e-mail address like release-managers@example.com (no display name)")
 	if len(p.ApprovalEmails) > 0 && !*p.Approval {
 		c.add("pipeline.approval_emails", strings.Join(p.ApprovalEmails, ","), "only with pipeline.approval true (nobody is asked to approve)")
 	}
@@ -213,16 +202,6 @@ func (e *Environment) validateDelivery(c *problems) {
 	if !*p.CodePipeline && (p.Staging != "" || *p.Approval) {
 		c.add("pipeline.codepipeline", false, "true when pipeline.staging or pipeline.approval is set: only the pipeline deploys to staging and asks for approval")
 	}
-}
-
-// isEmailAddress accepts a bare address (no display name) with a dotted domain.
-func isEmailAddress(s string) bool {
-	a, err := mail.ParseAddress(s)
-	if err != nil || a.Address != s || a.Name != "" {
-		return false
-	}
-	_, domain, _ := strings.Cut(s, "@")
-	return strings.Contains(domain, ".") && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
 }
 
 // resolveStaging checks every pipeline's staging environment across files:
