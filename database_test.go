@@ -222,6 +222,12 @@ func TestStatefulAddressesPinned(t *testing.T) {
 			}
 			slices.Sort(got)
 			w := slices.Clone(want)
+			if env.Repository != nil && role != config.RoleGlobal {
+				w = append(w, deliveryKeyAddress) // pinned by TestDeliveryAddresses
+			}
+			if role == config.RoleGlobal {
+				w = append(w, globalDeliveryKeys(env)...) // pinned by TestDeliveryAddresses
+			}
 			if role == config.RoleGlobal && env.CDNEnabled() {
 				w = append(w, "aws_kms_key.cdn_logs-key_1A87EF19") // the access logs' (TestEdgeStatefulAddresses)
 			}

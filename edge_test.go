@@ -190,9 +190,11 @@ func TestEdgeUSEast1(t *testing.T) {
 		if healthAlarms != 2 {
 			t.Errorf("%s: %d health-check alarms, want one per region", env.ID(), healthAlarms)
 		}
-		_, topic := g.only(t, "aws_sns_topic")
-		if !strings.HasPrefix(topic["kms_master_key_id"].(string), "${aws_kms_key.") {
-			t.Errorf("%s: alert topic not encrypted with a CMK: %v", env.ID(), topic["kms_master_key_id"])
+		// The alert topic and any other (the pipeline's) of the stack.
+		for name, topic := range g.resources("aws_sns_topic") {
+			if !strings.HasPrefix(topic["kms_master_key_id"].(string), "${aws_kms_key.") {
+				t.Errorf("%s: topic %s not encrypted with a CMK: %v", env.ID(), name, topic["kms_master_key_id"])
+			}
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -179,10 +180,35 @@ func TestStackGraph(t *testing.T) {
 		if deps := m.Stacks[s].Dependencies; !slices.Equal(deps, []string{p}) {
 			t.Errorf("%s depends on %v, want [%s]", s, deps, p)
 		}
-		for _, want := range []string{p, s} {
+		wants := []string{p, s}
+		if pl := env.Pipeline; pl != nil && pl.StagingID != "" && *pl.CodePipeline {
+			// The pipeline deploys the staging environment's primary service.
+			wants = append(wants, pl.StagingID+"-"+config.RolePrimary)
+		}
+		for _, want := range wants {
 			if !slices.Contains(m.Stacks[g].Dependencies, want) {
 				t.Errorf("%s depends on %v, want %s among them", g, m.Stacks[g].Dependencies, want)
 			}
+		}
+	}
+	// No cycles: every stack can be deployed after its dependencies.
+	done := map[string]bool{}
+	for len(done) < len(m.Stacks) {
+		progress := false
+		for name, st := range m.Stacks {
+			if done[name] {
+				continue
+			}
+			ready := true
+			for _, d := range st.Dependencies {
+				ready = ready && done[d]
+			}
+			if ready {
+				done[name], progress = true, true
+			}
+		}
+		if !progress {
+			t.Fatalf("the stack graph has a cycle among the stacks not yet deployable (deployed: %v)", slices.Sorted(maps.Keys(done)))
 		}
 	}
 }

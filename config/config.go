@@ -46,6 +46,10 @@ type Environment struct {
 	// records; CDN the CloudFront distribution in front of both regions.
 	DNS DNS `yaml:"dns"`
 	CDN CDN `yaml:"cdn"`
+	// Repository is the source repository; nil for none.
+	Repository *Repository `yaml:"repository"`
+	// Pipeline is the delivery pipeline; nil for none. Needs a repository.
+	Pipeline *Pipeline `yaml:"pipeline"`
 	// RegistryReplication is the ECR replication configuration of the
 	// registry (account and primary region) that this environment's primary
 	// stack owns; empty when another environment owns it (see

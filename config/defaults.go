@@ -46,6 +46,7 @@ func (e *Environment) ApplyDefaults() {
 	}
 	e.Database.applyDefaults(prod)
 	e.applyEdgeDefaults(prod)
+	e.applyDeliveryDefaults(prod)
 	if e.Backend.Type == "" {
 		e.Backend.Type = BackendLocal
 	}

@@ -54,10 +54,12 @@ func LoadDir(dir string, selection []string) ([]*Environment, error) {
 		envs = append(envs, env)
 	}
 	assignReplication(envs) // registries shared by environments of one account
+	all = append(all, resolveStaging(envs)...)
 	selected, err := selectEnvs(envs, selection)
 	if err != nil {
 		all = append(all, Problem{File: dir, Field: "environment selection", Value: strings.Join(selection, ","), Want: err.Error()})
 	}
+	selected = withStaging(envs, selected)
 	if len(all) > 0 {
 		sortProblems(all)
 		return nil, all
@@ -165,7 +167,7 @@ var configTypes = map[string]reflect.Type{}
 
 func init() {
 	for _, v := range []any{Environment{}, Region{}, Network{}, Service{}, Registry{}, LoadBalancer{}, Certificate{}, Backend{}, S3Backend{}, CloudBackend{}, Emulator{}, Database{}, Replica{},
-		DNS{}, HealthCheck{}, CDN{}, WAF{}, Monitoring{}, Budget{}, Alarms{}, AlarmSettings{}} {
+		DNS{}, HealthCheck{}, CDN{}, WAF{}, Monitoring{}, Budget{}, Alarms{}, AlarmSettings{}, Repository{}, Pipeline{}, Build{}} {
 		t := reflect.TypeOf(v)
 		configTypes[t.Name()] = t
 	}

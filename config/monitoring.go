@@ -182,17 +182,7 @@ func (e *Environment) validateMonitoring(c *problems) {
 	if len(m.AlertEmails) > MaxAlertEmails {
 		c.add("monitoring.alert_emails", len(m.AlertEmails), "at most %d addresses (a budget notification's limit); use a mailing list", MaxAlertEmails)
 	}
-	seen := map[string]bool{}
-	for i, a := range m.AlertEmails {
-		field := fmt.Sprintf("monitoring.alert_emails[%d]", i)
-		if !ValidEmail(a) {
-			c.add(field, a, "an e-mail address like ops@example.com (no display name)")
-		}
-		if seen[strings.ToLower(a)] {
-			c.add(field, a, "each address once")
-		}
-		seen[strings.ToLower(a)] = true
-	}
+	c.emails("monitoring.alert_emails", m.AlertEmails, "an e-mail address like ops@example.com (no display name)")
 	if m.WebhookURL != "" {
 		u, err := url.Parse(m.WebhookURL)
 		switch {

@@ -43,6 +43,22 @@ func (c *problems) add(field string, value any, format string, args ...any) {
 	c.list = append(c.list, Problem{File: c.file, Field: field, Value: fmt.Sprint(value), Want: fmt.Sprintf(format, args...)})
 }
 
+// emails checks a list of e-mail addresses (field[i]): each a plain
+// address (ValidEmail), each once; want says what is allowed.
+func (c *problems) emails(field string, list []string, want string) {
+	seen := map[string]bool{}
+	for i, a := range list {
+		f := fmt.Sprintf("%s[%d]", field, i)
+		if !ValidEmail(a) {
+			c.add(f, a, "%s", want)
+		}
+		if seen[strings.ToLower(a)] {
+			c.add(f, a, "each address once")
+		}
+		seen[strings.ToLower(a)] = true
+	}
+}
+
 // sortProblems orders by file, then by the order found.
 func sortProblems(ps Problems) {
 	slices.SortStableFunc(ps, func(a, b Problem) int { return strings.Compare(a.File, b.File) })

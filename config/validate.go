@@ -49,6 +49,7 @@ func (e *Environment) Validate() error {
 	e.validateDatabase(c)
 	e.validateEdge(c)
 	e.validateBackend(c)
+	e.validateDelivery(c)
 	e.validateEmulator(c)
 	e.validateMonitoring(c)
 	if len(c.list) == 0 {

@@ -351,13 +351,5 @@ func cdnLogBucket(c cdk.Construct, p *CDNProps, out *CDN) (*string, []cdktf.ITer
 
 // TLSOnlyBucketPolicy denies every request to the bucket without TLS.
 func TLSOnlyBucketPolicy(bucket string) PolicyDocument {
-	arn := "arn:aws:s3:::" + bucket
-	return Policy(Statement{
-		Sid:       "DenyInsecureTransport",
-		Effect:    "Deny",
-		Principal: map[string]any{"AWS": "*"},
-		Action:    []string{"s3:*"},
-		Resource:  []string{arn, arn + "/*"},
-		Condition: map[string]map[string]any{"Bool": {"aws:SecureTransport": "false"}},
-	})
+	return Policy(denyInsecureTransport(str("arn:aws:s3:::" + bucket)))
 }

@@ -295,14 +295,7 @@ func AccessLogBucketPolicy(bucket, prefix, account, region string) PolicyDocumen
 			Action:    []string{"s3:PutObject"},
 			Resource:  []string{fmt.Sprintf("%s/%s/AWSLogs/%s/*", arn, prefix, account)},
 		},
-		Statement{
-			Sid:       "DenyInsecureTransport",
-			Effect:    "Deny",
-			Principal: map[string]any{"AWS": "*"},
-			Action:    []string{"s3:*"},
-			Resource:  []string{arn, arn + "/*"},
-			Condition: map[string]map[string]any{"Bool": {"aws:SecureTransport": "false"}},
-		},
+		denyInsecureTransport(&arn),
 	)
 }
 

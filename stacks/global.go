@@ -18,10 +18,15 @@ type Global struct {
 	// Edge is the DNS and CDN in front of both regions; nil without a
 	// domain.
 	Edge *Edge
+	// Delivery is the pipeline, its topic, approver role and audit trail;
+	// nil without a pipeline.
+	Delivery *GlobalDelivery
 }
 
-// NewGlobal builds <env>-global, reading both regional stacks.
-func NewGlobal(app cdktf.App, env *config.Environment, primary *Primary, secondary *Secondary) *Global {
+// NewGlobal builds <env>-global, reading both regional stacks, and the
+// staging environment's stacks when its pipeline deploys there first (nil
+// otherwise).
+func NewGlobal(app cdktf.App, env *config.Environment, primary *Primary, secondary *Secondary, staging *Environment) *Global {
 	stack := newStack(app, env, config.RoleGlobal)
 	newProvider(stack, env, env.Primary.Region, "")
 	secondaryRegion := newProvider(stack, env, env.Secondary.Region, config.RoleSecondary)
@@ -42,6 +47,10 @@ func NewGlobal(app cdktf.App, env *config.Environment, primary *Primary, seconda
 		if g.Edge.CDN != nil {
 			watches.DistributionID = g.Edge.CDN.DistributionID
 		}
+	}
+	g.Delivery = buildGlobalDelivery(stack, env, primary, secondary, staging)
+	if g.Delivery != nil && g.Delivery.Pipeline != nil {
+		watches.PipelineFailureRule = g.Delivery.Pipeline.FailureRuleName
 	}
 	if secondary.Replica != nil && !env.Database.Replica.Promoted {
 		watches.ReplicaIdentifier = secondary.Replica.Identifier

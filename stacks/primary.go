@@ -23,6 +23,10 @@ type Primary struct {
 	OriginSecret *constructs.OriginSecret
 	// OriginGuard admits only requests that carry it.
 	OriginGuard *constructs.OriginGuard
+	// Delivery is the source repository and artifact store (nil without a
+	// repository); Build the image build (nil without a pipeline).
+	Delivery *Delivery
+	Build    *constructs.BuildProject
 }
 
 // NewPrimary builds <env>-primary.
@@ -47,6 +51,8 @@ func NewPrimary(app cdktf.App, env *config.Environment) *Primary {
 	s.Containers = buildContainers(stack, env, config.RolePrimary, s.Regional, s.DB.AppInputs())
 	s.OriginSecret = buildOriginSecret(stack, env)
 	s.OriginGuard = buildOriginGuard(stack, env, s.Regional, s.OriginSecret)
+	s.Delivery = buildDelivery(stack, env, config.RolePrimary, env.Primary)
+	s.Build = buildProject(stack, env, s.Regional, s.Delivery)
 	s.monitorRegion(stack, env, databaseSection(env, s.Database.Identifier, false))
 	output(stack, "vpc_id", "VPC of the primary region", s.Network.VpcID)
 	output(stack, "database_endpoint", "PostgreSQL writer (host:port)", s.Database.Endpoint)

@@ -21,6 +21,12 @@ type Secondary struct {
 	DB *DatabaseConnection
 	// OriginGuard admits only requests with the primary's origin secret.
 	OriginGuard *constructs.OriginGuard
+	// Delivery is the replica repository and artifact store (nil without a
+	// repository); ArtifactReplication copies the primary's artifacts here
+	// and Mirror keeps the replica in sync (nil when not configured).
+	Delivery            *Delivery
+	ArtifactReplication *constructs.BucketReplication
+	Mirror              *constructs.RepositoryMirror
 }
 
 // NewSecondary builds <env>-secondary, reading the primary through its struct.
@@ -50,6 +56,8 @@ func NewSecondary(app cdktf.App, env *config.Environment, primary *Primary) *Sec
 	s.buildDatabase(env, primary)
 	s.Containers = buildContainers(stack, env, config.RoleSecondary, s.Regional, s.DB.AppInputs())
 	s.OriginGuard = buildOriginGuard(stack, env, s.Regional, primary.OriginSecret)
+	s.Delivery = buildDelivery(stack, env, config.RoleSecondary, env.Secondary)
+	s.buildSecondaryDelivery(env, primary, primaryRegion)
 	var database []constructs.DashboardSection
 	if s.Replica != nil {
 		database = append(database, databaseSection(env, s.Replica.Identifier, !env.Database.Replica.Promoted))
