@@ -63,6 +63,12 @@ func Offline(ctx context.Context, opts Options, stacks []Stack) ([]Result, error
 		cfgs[i] = cfg
 	}
 
+	// All stacks in one Terraform run when they all pass (together.go); else
+	// each on its own, below.
+	if tf.offlineTogether(ctx, opts, results, cfgs) {
+		return results, nil
+	}
+
 	// One real init per distinct set of required providers, run one at a time
 	// (the plugin cache is not safe for concurrent installs); the other stacks
 	// copy its .terraform folder and lock file. That is sound because every
