@@ -51,6 +51,8 @@ type Environment struct {
 	// stack owns; empty when another environment owns it (see
 	// assignReplication). Computed, not read from the file.
 	RegistryReplication []ReplicationRule `yaml:"-"`
+	// Monitoring: alert recipients, alarm thresholds, log retention, budget.
+	Monitoring Monitoring `yaml:"monitoring"`
 	// Emulator, when set, points every AWS provider at an AWS emulator
 	// (moto_server) with test credentials, like LocalStack's tflocal.
 	Emulator *Emulator `yaml:"emulator"`

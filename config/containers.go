@@ -63,8 +63,8 @@ type Service struct {
 	RequestsPerTarget       int `yaml:"requests_per_target"`
 	ScaleInCooldownSeconds  int `yaml:"scale_in_cooldown_seconds"`
 	ScaleOutCooldownSeconds int `yaml:"scale_out_cooldown_seconds"`
-	// LogRetentionDays of the container log group. Default 365 in
-	// production, 30 otherwise.
+	// LogRetentionDays of the container log group. Default
+	// monitoring.log_retention_days.
 	LogRetentionDays int `yaml:"log_retention_days"`
 	// ReadonlyRootFilesystem mounts the image read-only (a writable /tmp
 	// volume is always there). Default true.

@@ -32,7 +32,8 @@ type Database struct {
 	MonitoringInterval *int `yaml:"monitoring_interval"`
 	// LogExports are the PostgreSQL logs sent to CloudWatch Logs.
 	LogExports []string `yaml:"log_exports"`
-	// LogRetentionDays of the exported log groups.
+	// LogRetentionDays of the exported log groups. Default
+	// monitoring.log_retention_days.
 	LogRetentionDays int `yaml:"log_retention_days"`
 	// SlowStatementMs logs every statement that runs at least this long
 	// (log_min_duration_statement); -1 leaves the engine default (off).

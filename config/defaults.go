@@ -32,13 +32,18 @@ func (e *Environment) ApplyDefaults() {
 	if e.Network.NAT == "" {
 		e.Network.NAT = pick(prod, NATPerAZ, NATSingle)
 	}
+	// Monitoring first: its log retention is every log group's default.
+	e.applyMonitoringDefaults()
 	if e.Network.FlowLogRetentionDays == 0 {
-		e.Network.FlowLogRetentionDays = pick(prod, 365, 30)
+		e.Network.FlowLogRetentionDays = e.Monitoring.LogRetentionDays
 	}
 	e.applyNetworkDefaults()
 	e.serviceDefaults(prod)
 	e.registryDefaults(prod)
 	e.loadBalancerDefaults(prod)
+	if e.Database.LogRetentionDays == 0 {
+		e.Database.LogRetentionDays = e.Monitoring.LogRetentionDays
+	}
 	e.Database.applyDefaults(prod)
 	e.applyEdgeDefaults(prod)
 	if e.Backend.Type == "" {
@@ -51,6 +56,76 @@ func (e *Environment) ApplyDefaults() {
 		c.Hostname = "app.terraform.io"
 	}
 }
+
+// alarmDefaults are each alarm's settings where the file leaves them out.
+// Thresholds are in the alarm's unit (README, Monitoring).
+var alarmDefaults = map[AlarmKey]AlarmSettings{
+	// 80 % for 2 x 2 min, as in the seed.
+	AlarmECSCPUHigh:    {Threshold: 80, Statistic: "Average", PeriodSeconds: 120, EvaluationPeriods: 2},
+	AlarmECSMemoryHigh: {Threshold: 80, Statistic: "Average", PeriodSeconds: 120, EvaluationPeriods: 2},
+	// At least one task short of desired for 5 minutes: longer than a
+	// rolling deployment's normal dip.
+	AlarmECSTasksBelowDesired: {Threshold: 1, PeriodSeconds: 60, EvaluationPeriods: 5},
+	// 5 % of requests failing in 3 of 5 minutes.
+	AlarmALB5xxRate:        {Threshold: 5, PeriodSeconds: 60, EvaluationPeriods: 5, DatapointsToAlarm: 3},
+	AlarmTargetLatencyHigh: {Threshold: 2, Statistic: "p99", PeriodSeconds: 60, EvaluationPeriods: 5, DatapointsToAlarm: 3},
+	AlarmUnhealthyHosts:    {Threshold: 1, Statistic: "Maximum", PeriodSeconds: 60, EvaluationPeriods: 3},
+	AlarmDBCPUHigh:         {Threshold: 80, Statistic: "Average", PeriodSeconds: 300, EvaluationPeriods: 3},
+	// GiB and MiB: sized for the default db.t3.medium (4 GiB memory).
+	AlarmDBFreeStorageLow:    {Threshold: 5, Statistic: "Minimum", PeriodSeconds: 300, EvaluationPeriods: 1},
+	AlarmDBFreeableMemoryLow: {Threshold: 256, Statistic: "Average", PeriodSeconds: 300, EvaluationPeriods: 3},
+	// About 80 % of db.t3.medium's max_connections (~400).
+	AlarmDBConnectionsHigh: {Threshold: 320, Statistic: "Maximum", PeriodSeconds: 300, EvaluationPeriods: 2},
+	// The RPO guard: a minute behind for 5 minutes.
+	AlarmReplicaLagHigh:          {Threshold: 60, Statistic: "Maximum", PeriodSeconds: 60, EvaluationPeriods: 5},
+	AlarmNATPortAllocationErrors: {Threshold: 1, Statistic: "Sum", PeriodSeconds: 300, EvaluationPeriods: 1},
+	// Route 53 publishes 0 or 1 per minute: one unhealthy minute is a
+	// failover, news at once.
+	AlarmHealthCheckFailing: {Threshold: 1, Statistic: "Minimum", PeriodSeconds: 60, EvaluationPeriods: 1},
+}
+
+func (e *Environment) applyMonitoringDefaults() {
+	m := &e.Monitoring
+	prod := e.Production()
+	if m.CompositeAlarms == nil {
+		m.CompositeAlarms = boolPtr(true)
+	}
+	if m.LogRetentionDays == 0 {
+		m.LogRetentionDays = pick(prod, 365, 30)
+	}
+	if m.Budget.Enabled == nil {
+		m.Budget.Enabled = boolPtr(true)
+	}
+	if m.Budget.Amount == 0 {
+		m.Budget.Amount = pick(prod, 800.0, 200.0)
+	}
+	if m.Budget.Currency == "" {
+		m.Budget.Currency = "USD"
+	}
+	for _, k := range AlarmKeys {
+		a, d := m.Alarms.Alarm(k), alarmDefaults[k]
+		if a.Threshold == 0 {
+			a.Threshold = d.Threshold
+		}
+		if a.Statistic == "" {
+			a.Statistic = d.Statistic
+		}
+		if a.PeriodSeconds == 0 {
+			a.PeriodSeconds = d.PeriodSeconds
+		}
+		if a.EvaluationPeriods == 0 {
+			a.EvaluationPeriods = d.EvaluationPeriods
+		}
+		if a.DatapointsToAlarm == 0 {
+			a.DatapointsToAlarm = d.DatapointsToAlarm
+		}
+		if a.DatapointsToAlarm == 0 {
+			a.DatapointsToAlarm = a.EvaluationPeriods
+		}
+	}
+}
+
+func boolPtr(b bool) *bool { return &b }
 
 func pick[T any](cond bool, yes, no T) T {
 	if cond {
@@ -97,7 +172,7 @@ func (e *Environment) serviceDefaults(prod bool) {
 	setDefault(&s.RequestsPerTarget, 1000)
 	setDefault(&s.ScaleInCooldownSeconds, 300)
 	setDefault(&s.ScaleOutCooldownSeconds, 60)
-	setDefault(&s.LogRetentionDays, pick(prod, 365, 30))
+	setDefault(&s.LogRetentionDays, e.Monitoring.LogRetentionDays)
 	if s.ReadonlyRootFilesystem == nil {
 		s.ReadonlyRootFilesystem = ptr(true)
 	}
@@ -171,9 +246,6 @@ func (d *Database) applyDefaults(prod bool) {
 	}
 	if d.LogExports == nil {
 		d.LogExports = []string{"postgresql", "upgrade"}
-	}
-	if d.LogRetentionDays == 0 {
-		d.LogRetentionDays = pick(prod, 365, 30)
 	}
 	if d.SlowStatementMs == 0 {
 		d.SlowStatementMs = 1000

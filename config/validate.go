@@ -50,6 +50,7 @@ func (e *Environment) Validate() error {
 	e.validateEdge(c)
 	e.validateBackend(c)
 	e.validateEmulator(c)
+	e.validateMonitoring(c)
 	if len(c.list) == 0 {
 		return nil
 	}
@@ -97,7 +98,8 @@ func (e *Environment) validateNetwork(c *problems) {
 	if n := e.Network.NAT; n != NATPerAZ && n != NATSingle {
 		c.add("network.nat", n, "one of %s (one NAT gateway per AZ), %s (one per region)", NATPerAZ, NATSingle)
 	}
-	if !slices.Contains(logRetentionDays, e.Network.FlowLogRetentionDays) {
+	// A value inherited from monitoring.log_retention_days is reported there.
+	if !slices.Contains(logRetentionDays, e.Network.FlowLogRetentionDays) && e.Network.FlowLogRetentionDays != e.Monitoring.LogRetentionDays {
 		c.add("network.flow_log_retention_days", e.Network.FlowLogRetentionDays, "a CloudWatch Logs retention: one of %v", logRetentionDays)
 	}
 	e.validateNetworkSecurity(c)
@@ -218,7 +220,8 @@ func (e *Environment) validateService(c *problems) {
 			c.add("service."+t.field, t.value, "0 to 3600 seconds")
 		}
 	}
-	if !slices.Contains(logRetentionDays, s.LogRetentionDays) {
+	// A value inherited from monitoring.log_retention_days is reported there.
+	if !slices.Contains(logRetentionDays, s.LogRetentionDays) && s.LogRetentionDays != e.Monitoring.LogRetentionDays {
 		c.add("service.log_retention_days", s.LogRetentionDays, "a CloudWatch Logs retention: one of %v", logRetentionDays)
 	}
 	if !userRe.MatchString(s.User) || s.User == "0" || strings.HasPrefix(s.User, "0:") {

@@ -77,7 +77,8 @@ func (e *Environment) validateDatabase(c *problems) {
 		}
 		seen[l] = true
 	}
-	if !slices.Contains(logRetentionDays, d.LogRetentionDays) {
+	// A value inherited from monitoring.log_retention_days is reported there.
+	if !slices.Contains(logRetentionDays, d.LogRetentionDays) && d.LogRetentionDays != e.Monitoring.LogRetentionDays {
 		c.add("database.log_retention_days", d.LogRetentionDays, "a CloudWatch Logs retention: one of %v", logRetentionDays)
 	}
 	if d.SlowStatementMs != -1 && (d.SlowStatementMs < 1 || d.SlowStatementMs > 3_600_000) {

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	cdk "github.com/aws/constructs-go/constructs/v10"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchmetricalarm"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/route53healthcheck"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/route53record"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/route53zone"
@@ -43,13 +42,10 @@ type FailoverTarget struct {
 	// DNSName and ZoneID of the load balancer (its alias target).
 	DNSName *string
 	ZoneID  *string
-	// ArnSuffix and TargetGroupArnSuffix are the load balancer's metric
-	// dimensions, for CLOUDWATCH_METRIC checks.
-	ArnSuffix            *string
-	TargetGroupArnSuffix *string
-	// Provider of Region, for the CLOUDWATCH_METRIC check's alarm there
-	// (nil: the stack's default provider).
-	Provider cdktf.TerraformProvider
+	// AlarmName is the alarm in Region that a CLOUDWATCH_METRIC check
+	// follows: the region's healthy-targets alarm, which its regional
+	// stack owns (the alarm lives with its metric and topic).
+	AlarmName *string
 }
 
 // DNSProps configures the app's DNS.
@@ -66,18 +62,14 @@ type DNSProps struct {
 	HealthCheck      HealthCheckSpec
 	// Targets are the primary and the secondary load balancer.
 	Targets []FailoverTarget
-	// AlarmTopicArn receives the health-check alarms, which AlarmProvider
-	// creates in us-east-1 (the only region with Route 53 metrics; nil:
-	// the stack's default provider, which must then be in us-east-1).
-	AlarmTopicArn *string
-	AlarmProvider cdktf.TerraformProvider
 	// EmulatorIgnoreChanges lists health check attributes an emulator
 	// does not keep (never set against AWS).
 	EmulatorIgnoreChanges []string
 }
 
-// DNS is the hosted zone, a health check per region, the alarms on them
-// and the origin.<domain> failover pair.
+// DNS is the hosted zone, a health check per region and the
+// origin.<domain> failover pair. The alarms on the health checks are the
+// monitoring table's (HealthCheckStatus), built by the caller.
 type DNS struct {
 	cdk.Construct
 	// ZoneID of the app's hosted zone (created or given).
@@ -93,8 +85,8 @@ type DNS struct {
 	OriginRecords []cdktf.ITerraformDependable
 }
 
-// NewDNS creates the zone (unless given), the health checks and their
-// alarms, and the failover records.
+// NewDNS creates the zone (unless given), the health checks and the
+// failover records.
 func NewDNS(scope cdk.Construct, id string, p *DNSProps) *DNS {
 	c := cdk.NewConstruct(scope, str(id))
 	d := &DNS{Construct: c, OriginName: "origin." + p.Domain, HealthCheckIDs: map[string]*string{}}
@@ -112,7 +104,6 @@ func NewDNS(scope cdk.Construct, id string, p *DNSProps) *DNS {
 	for _, t := range p.Targets {
 		check := newHealthCheck(c, p, t)
 		d.HealthCheckIDs[t.Role] = check
-		healthCheckAlarm(c, p, t, check)
 		// The failover pair: PRIMARY while its check passes, else SECONDARY.
 		record := route53record.NewRoute53Record(c, str("origin-"+t.Role), &route53record.Route53RecordConfig{
 			ZoneId:                d.ZoneID,
@@ -146,25 +137,12 @@ func newHealthCheck(c cdk.Construct, p *DNSProps, t FailoverTarget) *string {
 		cfg.Lifecycle = &cdktf.TerraformResourceLifecycle{IgnoreChanges: strs(p.EmulatorIgnoreChanges...)}
 	}
 	if h.Type == HealthCheckMetric {
-		// The region counts as unhealthy when its load balancer has had no
-		// healthy target for FailureThreshold minutes, or reports nothing.
-		alarmName := name + "-healthy-targets"
-		cloudwatchmetricalarm.NewCloudwatchMetricAlarm(c, str("targets-"+t.Role), &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
-			AlarmName:          str(alarmName),
-			AlarmDescription:   str(fmt.Sprintf("No healthy target behind the %s load balancer in %s: Route 53 fails over", t.Role, t.Region)),
-			Namespace:          str("AWS/ApplicationELB"),
-			MetricName:         str("HealthyHostCount"),
-			Dimensions:         &map[string]*string{"LoadBalancer": t.ArnSuffix, "TargetGroup": t.TargetGroupArnSuffix},
-			Statistic:          str("Minimum"),
-			Period:             num(h.IntervalSeconds),
-			EvaluationPeriods:  num(h.FailureThreshold),
-			Threshold:          num(1),
-			ComparisonOperator: str("LessThanThreshold"),
-			TreatMissingData:   str("breaching"),
-			Tags:               nameTag(alarmName),
-			Provider:           t.Provider,
-		})
-		cfg.CloudwatchAlarmName = str(alarmName)
+		if t.AlarmName == nil {
+			panic("NewDNS: " + t.Role + ": AlarmName is required for a " + HealthCheckMetric + " check")
+		}
+		// The region counts as unhealthy while its healthy-targets alarm
+		// is in ALARM; without data it keeps its last status.
+		cfg.CloudwatchAlarmName = t.AlarmName
 		cfg.CloudwatchAlarmRegion = str(t.Region)
 		cfg.InsufficientDataHealthStatus = str("LastKnownStatus")
 	} else {
@@ -179,30 +157,6 @@ func newHealthCheck(c cdk.Construct, p *DNSProps, t FailoverTarget) *string {
 		}
 	}
 	return route53healthcheck.NewRoute53HealthCheck(c, str("health-"+t.Role), cfg).Id()
-}
-
-// healthCheckAlarm raises the health check's status in us-east-1, where
-// Route 53 publishes it, to the alert topic: a failover is news.
-func healthCheckAlarm(c cdk.Construct, p *DNSProps, t FailoverTarget, check *string) {
-	name := fmt.Sprintf("%s-%s-health-check", p.Name, t.Role)
-	actions := &[]*string{p.AlarmTopicArn}
-	cloudwatchmetricalarm.NewCloudwatchMetricAlarm(c, str("alarm-"+t.Role), &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
-		AlarmName:          str(name),
-		AlarmDescription:   str(fmt.Sprintf("Route 53 health check of the %s region (%s) is failing", t.Role, t.Region)),
-		Namespace:          str("AWS/Route53"),
-		MetricName:         str("HealthCheckStatus"),
-		Dimensions:         &map[string]*string{"HealthCheckId": check},
-		Statistic:          str("Minimum"),
-		Period:             num(60),
-		EvaluationPeriods:  num(1),
-		Threshold:          num(1),
-		ComparisonOperator: str("LessThanThreshold"),
-		TreatMissingData:   str("breaching"),
-		AlarmActions:       actions,
-		OkActions:          actions,
-		Tags:               nameTag(name),
-		Provider:           p.AlarmProvider,
-	})
 }
 
 // AliasTarget is what app records point at: a CloudFront distribution, a

@@ -15,26 +15,24 @@ func aliasProvider(stack cdktf.TerraformStack, alias, region string) provider.Aw
 	return provider.NewAwsProvider(stack, jsii.String("aws-"+alias), &provider.AwsProviderConfig{Region: jsii.String(region), Alias: jsii.String(alias)})
 }
 
-func dnsTargets(west provider.AwsProvider) []FailoverTarget {
+func dnsTargets() []FailoverTarget {
 	return []FailoverTarget{
 		{Role: "primary", Region: "us-east-1", DNSName: jsii.String("alb-east.elb.amazonaws.com"), ZoneID: jsii.String("Z35SXDOTRQ7X7K"),
-			ArnSuffix: jsii.String("app/east/1"), TargetGroupArnSuffix: jsii.String("targetgroup/east/1")},
+			AlarmName: jsii.String("acme-prod-use1-healthy-targets")},
 		{Role: "secondary", Region: "us-west-2", DNSName: jsii.String("alb-west.elb.amazonaws.com"), ZoneID: jsii.String("Z1H1FL5HABSF5"),
-			ArnSuffix: jsii.String("app/west/2"), TargetGroupArnSuffix: jsii.String("targetgroup/west/2"), Provider: west},
+			AlarmName: jsii.String("acme-prod-usw2-healthy-targets")},
 	}
 }
 
 // The failover pair: PRIMARY aliases the primary load balancer with the
-// primary's health check, SECONDARY the secondary with its own; alarms on
-// both checks in us-east-1 go to the topic.
+// primary's health check, SECONDARY the secondary with its own. The
+// alarms on the checks are the monitoring table's, not the construct's.
 func TestDNSFailoverRecords(t *testing.T) {
 	doc := synthJSON(t, func(stack cdktf.TerraformStack) {
-		east := aliasProvider(stack, "us-east-1", "us-east-1")
 		NewDNS(stack, "dns", &DNSProps{
 			Name: "acme-prod", Domain: "app.example.com",
-			HealthCheck:   HealthCheckSpec{Type: HealthCheckHTTPS, Path: "/health", IntervalSeconds: 10, FailureThreshold: 3},
-			Targets:       dnsTargets(nil),
-			AlarmTopicArn: jsii.String("arn:aws:sns:us-east-1:111111111111:alerts"), AlarmProvider: east,
+			HealthCheck: HealthCheckSpec{Type: HealthCheckHTTPS, Path: "/health", IntervalSeconds: 10, FailureThreshold: 3},
+			Targets:     dnsTargets(),
 		})
 	})
 	zone := doc.only(t, "aws_route53_zone")
@@ -82,30 +80,20 @@ func TestDNSFailoverRecords(t *testing.T) {
 			t.Errorf("health check %v, want HTTPS /health every 10 s, 3 failures, latency measured", c)
 		}
 	}
-	alarms := doc.resources("aws_cloudwatch_metric_alarm")
-	if len(alarms) != 2 {
-		t.Fatalf("%d alarms, want one per health check", len(alarms))
-	}
-	for _, a := range alarms {
-		if a["provider"] != "aws.us-east-1" || a["namespace"] != "AWS/Route53" || a["metric_name"] != "HealthCheckStatus" {
-			t.Errorf("alarm %v, want Route 53 HealthCheckStatus through the us-east-1 provider", a)
-		}
-		if acts := a["alarm_actions"].([]any); len(acts) != 1 || acts[0] != "arn:aws:sns:us-east-1:111111111111:alerts" {
-			t.Errorf("alarm actions %v", acts)
-		}
+	if alarms := doc.resources("aws_cloudwatch_metric_alarm"); len(alarms) != 0 {
+		t.Errorf("%d alarms, want none for HTTPS checks", len(alarms))
 	}
 }
 
-// CLOUDWATCH_METRIC checks follow an alarm on healthy targets in the load
-// balancer's own region; an existing zone is used, not created.
+// CLOUDWATCH_METRIC checks follow the regional stacks' healthy-targets
+// alarms in their own regions (the construct creates no alarm); an
+// existing zone is used, not created.
 func TestDNSMetricHealthChecks(t *testing.T) {
 	doc := synthJSON(t, func(stack cdktf.TerraformStack) {
-		west := aliasProvider(stack, "secondary", "us-west-2")
 		NewDNS(stack, "dns", &DNSProps{
 			Name: "acme-prod", Domain: "app.example.com", ZoneID: "Z0123456789ABC",
-			HealthCheck:   HealthCheckSpec{Type: HealthCheckMetric, IntervalSeconds: 60, FailureThreshold: 2},
-			Targets:       dnsTargets(west),
-			AlarmTopicArn: jsii.String("arn:aws:sns:us-east-1:111111111111:alerts"),
+			HealthCheck: HealthCheckSpec{Type: HealthCheckMetric, IntervalSeconds: 60, FailureThreshold: 2},
+			Targets:     dnsTargets(),
 		})
 	})
 	if len(doc.resources("aws_route53_zone")) != 0 {
@@ -118,24 +106,16 @@ func TestDNSMetricHealthChecks(t *testing.T) {
 	}
 	regionOf := map[string]string{}
 	for _, c := range doc.resources("aws_route53_health_check") {
-		if c["type"] != "CLOUDWATCH_METRIC" || c["fqdn"] != nil {
-			t.Errorf("health check %v, want CLOUDWATCH_METRIC without an endpoint", c)
+		if c["type"] != "CLOUDWATCH_METRIC" || c["fqdn"] != nil || c["insufficient_data_health_status"] != "LastKnownStatus" {
+			t.Errorf("health check %v, want CLOUDWATCH_METRIC without an endpoint, keeping its status without data", c)
 		}
 		regionOf[c["cloudwatch_alarm_name"].(string)] = c["cloudwatch_alarm_region"].(string)
 	}
-	for _, a := range doc.resources("aws_cloudwatch_metric_alarm") {
-		if a["namespace"] != "AWS/ApplicationELB" {
-			continue
-		}
-		name := a["alarm_name"].(string)
-		wantProvider := map[string]any{"us-east-1": nil, "us-west-2": "aws.secondary"}[regionOf[name]]
-		if regionOf[name] == "" || a["provider"] != wantProvider || a["metric_name"] != "HealthyHostCount" || a["evaluation_periods"] != 2.0 {
-			t.Errorf("target alarm %s (%v) provider %v, want the %s provider, HealthyHostCount over 2 periods", name, a, a["provider"], regionOf[name])
-		}
-		delete(regionOf, name)
+	if regionOf["acme-prod-use1-healthy-targets"] != "us-east-1" || regionOf["acme-prod-usw2-healthy-targets"] != "us-west-2" {
+		t.Errorf("health checks follow %v, want each region's healthy-targets alarm in its region", regionOf)
 	}
-	if len(regionOf) != 0 {
-		t.Errorf("health checks follow alarms that do not exist: %v", regionOf)
+	if n := len(doc.resources("aws_cloudwatch_metric_alarm")); n != 0 {
+		t.Errorf("%d alarms, want none (the regional stacks own them)", n)
 	}
 }
 
@@ -274,29 +254,6 @@ func TestWebACL(t *testing.T) {
 	rate := rules[0].(map[string]any)["statement"].([]any)[0].(map[string]any)["rate_based_statement"].([]any)[0].(map[string]any)
 	if rate["limit"] != 2000.0 || rate["aggregate_key_type"] != "IP" {
 		t.Errorf("rate statement %v", rate)
-	}
-}
-
-// The alert topic is encrypted with its own key, which CloudWatch may
-// use; only this account's alarms of the region may publish.
-func TestAlertTopic(t *testing.T) {
-	doc := synthJSON(t, func(stack cdktf.TerraformStack) {
-		NewAlertTopic(stack, "alerts", &AlertTopicProps{Name: "acme-prod-edge-alerts", Account: "111111111111", Region: "us-east-1",
-			Provider: aliasProvider(stack, "us-east-1", "us-east-1")})
-	})
-	topic := doc.only(t, "aws_sns_topic")
-	key := doc.only(t, "aws_kms_key")
-	if !strings.Contains(topic["kms_master_key_id"].(string), "aws_kms_key.") || topic["provider"] != "aws.us-east-1" || key["provider"] != "aws.us-east-1" {
-		t.Errorf("topic %v key provider %v, want a CMK-encrypted topic in us-east-1", topic, key["provider"])
-	}
-	if !strings.Contains(key["policy"].(string), "cloudwatch.amazonaws.com") {
-		t.Errorf("key policy lacks CloudWatch: %s", key["policy"])
-	}
-	policy := doc.only(t, "aws_sns_topic_policy")["policy"].(string)
-	for _, want := range []string{`"aws:SourceAccount":"111111111111"`, `arn:aws:cloudwatch:us-east-1:111111111111:alarm:*`, `"aws:SecureTransport":"false"`} {
-		if !strings.Contains(policy, want) {
-			t.Errorf("topic policy lacks %s: %s", want, policy)
-		}
 	}
 }
 

@@ -6,6 +6,7 @@ import "github.com/aws/jsii-runtime-go"
 
 func str(s string) *string        { return jsii.String(s) }
 func num(n int) *float64          { return jsii.Number(float64(n)) }
+func numf(f float64) *float64     { return jsii.Number(f) }
 func boolp(b bool) *bool          { return jsii.Bool(b) }
 func strs(s ...string) *[]*string { return jsii.Strings(s...) }
 

@@ -19,9 +19,6 @@ type KeyProps struct {
 	// LogsEncryption lets CloudWatch Logs of this account and region use the
 	// key for log groups.
 	LogsEncryption bool
-	// ServicePrincipals may use the key for encrypt/decrypt/data keys, e.g.
-	// sns.amazonaws.com; each is limited to calls from this account.
-	ServicePrincipals []string
 	// ViaServices are AWS services (e.g. rds, secretsmanager) through which
 	// principals of this account may use the key, in this region only, the
 	// way AWS managed keys admit their service: RDS storage, Performance
@@ -31,7 +28,8 @@ type KeyProps struct {
 	// DeletionWindowDays before a scheduled deletion completes (7 to 30).
 	DeletionWindowDays int
 	// Statements are added to the key policy as they are, for services
-	// whose requests carry no aws:SourceAccount to condition on.
+	// whose requests carry no aws:SourceAccount to condition on (SNS
+	// publishers, CloudFront log delivery).
 	Statements []Statement
 	// Provider creates the key in another region than the stack's (nil:
 	// the stack's default provider). Region must be that region.
@@ -64,15 +62,6 @@ func NewKey(scope cdk.Construct, id string, props *KeyProps) *Key {
 			Condition: map[string]map[string]any{"ArnLike": {
 				"kms:EncryptionContext:aws:logs:arn": fmt.Sprintf("arn:aws:logs:%s:%s:log-group:*", props.Region, props.Account),
 			}},
-		})
-	}
-	for _, svc := range props.ServicePrincipals {
-		statements = append(statements, Statement{
-			Sid: "ServiceUse" + sidOf(svc), Effect: "Allow",
-			Principal: ServicePrincipal(svc),
-			Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"},
-			Resource:  []string{"*"},
-			Condition: map[string]map[string]any{"StringEquals": {"aws:SourceAccount": props.Account}},
 		})
 	}
 	if len(props.ViaServices) > 0 {

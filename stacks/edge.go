@@ -21,8 +21,6 @@ type Edge struct {
 	// CDN and WebACL are nil when switched off.
 	CDN    *constructs.CDN
 	WebACL *constructs.WebACL
-	// AlertTopic receives the health-check alarms (us-east-1).
-	AlertTopic *constructs.AlertTopic
 }
 
 // edgeProvider returns the provider that creates resources in us-east-1:
@@ -80,30 +78,21 @@ var emulatorHealthCheckIgnore = []string{"cloudwatch_alarm_name", "cloudwatch_al
 	"request_interval", "port", "regions"}
 
 // buildEdge adds DNS, the CDN and the WAF to the global stack; both
-// regional stacks are read through their structs.
-func buildEdge(stack cdktf.TerraformStack, env *config.Environment, primary *Primary, secondary *Secondary, secondaryProvider provider.AwsProvider) *Edge {
+// regional stacks are read through their structs. usEast1 is
+// edgeProvider's. The health-check alarms are the global monitoring's.
+func buildEdge(stack cdktf.TerraformStack, env *config.Environment, primary *Primary, secondary *Secondary, usEast1 cdktf.TerraformProvider) *Edge {
 	edge := &Edge{}
-	usEast1 := edgeProvider(stack, env, secondaryProvider)
 	prod := env.Production()
 	domain := env.DNS.Domain
-
-	// Health-check metrics exist in us-east-1 only, so their alarms and the
-	// topic they notify are there.
-	edge.AlertTopic = constructs.NewAlertTopic(stack, "edge-alerts", &constructs.AlertTopicProps{
-		Name:     env.ID() + "-edge-alerts",
-		Account:  env.AccountID,
-		Region:   edgeRegion,
-		Provider: usEast1,
-	})
 	h := env.DNS.HealthCheck
 	var ignore []string
 	if env.Emulator != nil && h.Type == config.HealthCheckMetric {
 		ignore = emulatorHealthCheckIgnore
 	}
-	target := func(role string, r *Regional, p cdktf.TerraformProvider) constructs.FailoverTarget {
+	target := func(role string, r *Regional) constructs.FailoverTarget {
 		lb := r.LoadBalancer
 		return constructs.FailoverTarget{Role: role, Region: r.Region, DNSName: lb.DNSName, ZoneID: lb.ZoneID,
-			ArnSuffix: lb.ArnSuffix, TargetGroupArnSuffix: lb.TargetGroupArnSuffix, Provider: p}
+			AlarmName: r.healthCheckAlarm()}
 	}
 	edge.DNS = constructs.NewDNS(stack, "dns", &constructs.DNSProps{
 		Name:             env.ID(),
@@ -113,11 +102,9 @@ func buildEdge(stack cdktf.TerraformStack, env *config.Environment, primary *Pri
 		HealthCheck: constructs.HealthCheckSpec{Type: healthCheckTypes[h.Type], Path: h.Path,
 			IntervalSeconds: h.IntervalSeconds, FailureThreshold: h.FailureThreshold},
 		Targets: []constructs.FailoverTarget{
-			target(config.RolePrimary, primary.Regional, nil),
-			target(config.RoleSecondary, secondary.Regional, secondaryProvider),
+			target(config.RolePrimary, primary.Regional),
+			target(config.RoleSecondary, secondary.Regional),
 		},
-		AlarmTopicArn:         edge.AlertTopic.Arn,
-		AlarmProvider:         usEast1,
 		EmulatorIgnoreChanges: ignore,
 	})
 	appNames := []string{domain, "www." + domain}

@@ -7,10 +7,14 @@ import (
 )
 
 // Global is the stack of what spans both regions. It lives in the primary
-// region; CloudFront certificates, CloudFront web ACLs and Route 53
-// health-check alarms go through a us-east-1 provider (see edgeProvider).
+// region; CloudFront certificates, CloudFront web ACLs, the alert topic and
+// the Route 53 health-check alarms go through a us-east-1 provider (see
+// edgeProvider).
 type Global struct {
 	cdktf.TerraformStack
+	// Monitoring: the global alert topic (us-east-1), budget, alarms and
+	// dashboard.
+	Monitoring *Monitoring
 	// Edge is the DNS and CDN in front of both regions; nil without a
 	// domain.
 	Edge *Edge
@@ -26,9 +30,23 @@ func NewGlobal(app cdktf.App, env *config.Environment, primary *Primary, seconda
 		env.Primary.Region:   primary.Network.VpcID,
 		env.Secondary.Region: secondary.Network.VpcID,
 	})
+	// One alert topic for the whole stack, in us-east-1: Route 53 health
+	// check metrics (and so their alarms) exist only there.
+	usEast1 := edgeProvider(stack, env, secondaryRegion)
+	topic := newAlertTopic(stack, env, edgeTopicID, edgeRegion, env.ID()+"-global-alerts", usEast1)
+	watches := GlobalWatches{}
 	if env.Edge() {
-		g.Edge = buildEdge(stack, env, primary, secondary, secondaryRegion)
+		g.Edge = buildEdge(stack, env, primary, secondary, usEast1)
 		edgeOutputs(stack, env, g.Edge)
+		watches.HealthCheckIDs = g.Edge.DNS.HealthCheckIDs
+		if g.Edge.CDN != nil {
+			watches.DistributionID = g.Edge.CDN.DistributionID
+		}
 	}
+	if secondary.Replica != nil && !env.Database.Replica.Promoted {
+		watches.ReplicaIdentifier = secondary.Replica.Identifier
+	}
+	g.Monitoring = globalMonitoring(stack, env, topic, usEast1, watches)
+	output(stack, "alert_topic_arn", "SNS topic of the global alerts (health checks, budget) in "+edgeRegion, topic.Arn)
 	return g
 }

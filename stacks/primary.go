@@ -47,8 +47,10 @@ func NewPrimary(app cdktf.App, env *config.Environment) *Primary {
 	s.Containers = buildContainers(stack, env, config.RolePrimary, s.Regional, s.DB.AppInputs())
 	s.OriginSecret = buildOriginSecret(stack, env)
 	s.OriginGuard = buildOriginGuard(stack, env, s.Regional, s.OriginSecret)
+	s.monitorRegion(stack, env, databaseSection(env, s.Database.Identifier, false))
 	output(stack, "vpc_id", "VPC of the primary region", s.Network.VpcID)
 	output(stack, "database_endpoint", "PostgreSQL writer (host:port)", s.Database.Endpoint)
 	output(stack, "database_secret_arn", "Secrets Manager secret with the master user's credentials", s.Database.SecretArn)
+	output(stack, "alert_topic_arn", "SNS topic of the primary region's alerts", s.Monitoring.AlertTopic.Arn)
 	return s
 }

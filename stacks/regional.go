@@ -28,6 +28,9 @@ type Regional struct {
 	// DataKey encrypts the region's database storage, Performance Insights
 	// and database secrets.
 	DataKey *constructs.Key
+	// Monitoring: the region's alert topic (built with the region), its
+	// alarms and dashboard (built last, by monitorRegion).
+	Monitoring *Monitoring
 	// Containers is the container platform (repository, cluster, load
 	// balancer, service), built by buildContainers once the stack's other
 	// capabilities can hand the service their settings.
@@ -101,7 +104,8 @@ func buildRegional(stack cdktf.TerraformStack, env *config.Environment, r, peer 
 		ViaServices: []string{"rds", "secretsmanager"},
 	})
 	return &Regional{Region: r.Region, Network: network, LogsKey: logsKey, SecurityGroups: groups,
-		Endpoints: endpoints, DatabaseACL: databaseACL, DataKey: dataKey}
+		Endpoints: endpoints, DatabaseACL: databaseACL, DataKey: dataKey,
+		Monitoring: &Monitoring{AlertTopic: newAlertTopic(stack, env, "alerts", r.Region, prefix+"-alerts", nil)}}
 }
 
 // instanceSettings are the database settings of one region's instance.

@@ -50,7 +50,13 @@ func NewSecondary(app cdktf.App, env *config.Environment, primary *Primary) *Sec
 	s.buildDatabase(env, primary)
 	s.Containers = buildContainers(stack, env, config.RoleSecondary, s.Regional, s.DB.AppInputs())
 	s.OriginGuard = buildOriginGuard(stack, env, s.Regional, primary.OriginSecret)
+	var database []constructs.DashboardSection
+	if s.Replica != nil {
+		database = append(database, databaseSection(env, s.Replica.Identifier, !env.Database.Replica.Promoted))
+	}
+	s.monitorRegion(stack, env, database...)
 	output(stack, "vpc_id", "VPC of the secondary region", s.Network.VpcID)
+	output(stack, "alert_topic_arn", "SNS topic of the secondary region's alerts", s.Monitoring.AlertTopic.Arn)
 	output(stack, "peering_connection_id", "VPC peering connection to the primary region", s.Peering.ConnectionID)
 	return s
 }
