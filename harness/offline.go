@@ -63,6 +63,12 @@ func Offline(ctx context.Context, opts Options, stacks []Stack) ([]Result, error
 		cfgs[i] = cfg
 	}
 
+	// All stacks in one Terraform run when they all pass (together.go); else
+	// each on its own, below.
+	if tf.offlineTogether(ctx, opts, results, cfgs) {
+		return results, nil
+	}
+
 	// One real init per distinct set of required providers, run one at a time
 	// (the plugin cache is not safe for concurrent installs); the other stacks
 	// copy its .terraform folder and lock file. That is sound because every
@@ -145,6 +151,9 @@ func prepareOffline(s Stack, dir string, stubs *stubStates) (*stackConfig, error
 	if err := copyStack(s.Dir, dir); err != nil {
 		return nil, fmt.Errorf("copying %s: %w", s.Dir, err)
 	}
+	if _, err := dropEndpoints(dir); err != nil { // nothing is called offline
+		return nil, err
+	}
 	stubPaths := map[string]string{}
 	for _, name := range slices.Sorted(maps.Keys(cfg.Data.RemoteState)) {
 		path, err := stubs.path(s, cfg, name)
@@ -170,7 +179,8 @@ func prepareOffline(s Stack, dir string, stubs *stubStates) (*stackConfig, error
 //     override file docs);
 //   - every AWS provider configuration, matched by alias, set to plan with fake
 //     credentials and no account look-up (allowed_account_ids must be unset
-//     for that), with emulator endpoints and credential sources removed;
+//     for that), with credential sources removed (the copy has no emulator
+//     endpoints: dropEndpoints);
 //   - every terraform_remote_state reading its stub state file.
 func offlineOverride(cfg *stackConfig, stubPaths map[string]string) (map[string]any, error) {
 	ov := map[string]any{
@@ -202,7 +212,7 @@ func offlineOverride(cfg *stackConfig, stubPaths map[string]string) (map[string]
 			}
 			// An override's nested block replaces all blocks of that type; an
 			// empty one leaves every setting at its default.
-			for _, k := range []string{"endpoints", "assume_role", "assume_role_with_web_identity"} {
+			for _, k := range []string{"assume_role", "assume_role_with_web_identity"} {
 				if _, ok := p[k]; ok {
 					entry[k] = map[string]any{}
 				}

@@ -1,14 +1,15 @@
 package harness
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"syscall"
@@ -75,10 +76,17 @@ func TestOfflineOverride(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// cdk.tf.json is copied as is; the override sits beside it.
-	copied, _ := os.ReadFile(filepath.Join(dst, "cdk.tf.json"))
-	if !bytes.Equal(copied, []byte(consumerStack)) {
-		t.Error("cdk.tf.json changed in the copy")
+	// cdk.tf.json is copied as is but for the providers' endpoints blocks
+	// (dropEndpoints); the override sits beside it.
+	var copied, want map[string]any
+	raw, _ := os.ReadFile(filepath.Join(dst, "cdk.tf.json"))
+	if err := json.Unmarshal(raw, &copied); err != nil {
+		t.Fatal(err)
+	}
+	json.Unmarshal([]byte(consumerStack), &want)
+	delete(want["provider"].(map[string]any)["aws"].([]any)[0].(map[string]any), "endpoints")
+	if !reflect.DeepEqual(copied, want) {
+		t.Errorf("copy of cdk.tf.json:\n%s\nwant the original without endpoints", raw)
 	}
 	data, err := os.ReadFile(filepath.Join(dst, offlineOverrideFile))
 	if err != nil {
@@ -120,11 +128,10 @@ func TestOfflineOverride(t *testing.T) {
 	if _, ok := def["alias"]; ok || west["alias"] != "west" {
 		t.Errorf("providers not matched by alias: %v, %v", def["alias"], west["alias"])
 	}
-	if e, ok := def["endpoints"].(map[string]any); !ok || len(e) != 0 {
-		t.Errorf("default provider endpoints = %#v, want an empty block", def["endpoints"])
-	}
-	if _, ok := west["endpoints"]; ok {
-		t.Error("west provider had no endpoints, override must not add any")
+	for _, p := range ov.Provider.AWS {
+		if _, ok := p["endpoints"]; ok {
+			t.Errorf("provider %v: the override must not add an endpoints block (it costs 5 CPU-s per provider)", p["alias"])
+		}
 	}
 	if v, ok := west["profile"]; !ok || v != nil {
 		t.Errorf("west provider profile must be null, is %v", v)
@@ -295,6 +302,9 @@ func testOffline(t *testing.T, outdir string) {
 	}
 	want := map[string]int{"fix-primary": 1, "fix-secondary": 2}
 	for _, r := range results {
+		if !strings.Contains(r.Plan.Log, "(together)") {
+			t.Errorf("%s was planned on its own (%s), not in the one run for all stacks", r.Stack, r.Plan.Log)
+		}
 		if !r.Validate.OK || !r.Plan.OK || !r.Show.OK {
 			t.Errorf("%s: validate %s, plan %s, show %s", r.Stack, r.Validate.Status(), r.Plan.Status(), r.Show.Status())
 		}
@@ -412,4 +422,131 @@ func childCPU() time.Duration {
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_CHILDREN, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// TestDropEndpoints: the blocks go from list and single-object provider
+// configurations alike, nothing else changes, and a stack without any is
+// left untouched.
+func TestDropEndpoints(t *testing.T) {
+	for name, tc := range map[string]struct {
+		body    string
+		dropped bool
+	}{
+		"list":   {`{"provider":{"aws":[{"region":"us-east-1","endpoints":[{"s3":"http://127.0.0.1:4566"}]},{"alias":"w","region":"us-west-2","endpoints":[{"s3":"http://127.0.0.1:4566"}]}]},"resource":{"aws_s3_bucket":{"b":{"bucket":"x<y>&z","count":123456789012}}}}`, true},
+		"single": {`{"provider":{"aws":{"region":"us-east-1","endpoints":[{"s3":"http://127.0.0.1:4566"}]}}}`, true},
+		"none":   {`{"provider":{"aws":[{"region":"us-east-1"}]}}`, false},
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := writeStack(t, t.TempDir(), "s", tc.body)
+			dropped, err := dropEndpoints(s.Dir)
+			if err != nil || dropped != tc.dropped {
+				t.Fatalf("dropEndpoints = %v, %v; want %v, nil", dropped, err, tc.dropped)
+			}
+			raw, _ := os.ReadFile(filepath.Join(s.Dir, stackFile))
+			if !tc.dropped {
+				if string(raw) != tc.body {
+					t.Errorf("file rewritten without endpoints to drop:\n%s", raw)
+				}
+				return
+			}
+			var got, want map[string]any
+			if err := json.Unmarshal(raw, &got); err != nil {
+				t.Fatal(err)
+			}
+			json.Unmarshal([]byte(tc.body), &want)
+			strip := func(p any) { delete(p.(map[string]any), "endpoints") }
+			switch aws := want["provider"].(map[string]any)["aws"].(type) {
+			case []any:
+				for _, p := range aws {
+					strip(p)
+				}
+			default:
+				strip(aws)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("got\n%s\nwant the original without endpoints", raw)
+			}
+			if strings.Contains(string(raw), "e+") {
+				t.Errorf("a number changed form:\n%s", raw)
+			}
+		})
+	}
+}
+
+func TestModuleCounts(t *testing.T) {
+	log := `Terraform will perform the following actions:
+
+  # module.a-primary.aws_vpc.vpc will be created
+  + resource "aws_vpc" "vpc" {
+  # module.a-primary.module.inner.aws_subnet.s["x y"] will be updated in-place
+  # module.b-global.aws_route53_record.r must be replaced
+-/+ resource "aws_route53_record" "r" {
+  # module.b-global.aws_kms_key.k (deposed object 1234abcd) will be destroyed
+  # module.b-global.data.aws_iam_policy_document.p will be read during apply
+
+Plan: 2 to add, 1 to change, 2 to destroy.
+`
+	path := filepath.Join(t.TempDir(), "plan.log")
+	os.WriteFile(path, []byte(log), 0o644)
+	got, err := moduleCounts(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][3]int{"a-primary": {1, 1, 0}, "b-global": {1, 0, 2}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("moduleCounts = %v, want %v", got, want)
+	}
+	// A header it cannot read shows as a mismatch with the Plan: line.
+	os.WriteFile(path, []byte(strings.Replace(log, "will be created", "is new", 1)), 0o644)
+	if _, err := moduleCounts(path); err == nil || !strings.Contains(err.Error(), "the plan says +2 ~1 -2") {
+		t.Errorf("want a mismatch error, got %v", err)
+	}
+}
+
+func TestSplitPlanJSON(t *testing.T) {
+	all := `{"format_version":"1.2","terraform_version":"1.11.4",
+	  "resource_changes":[
+	    {"address":"module.s1.aws_vpc.v","module_address":"module.s1","type":"aws_vpc","change":{"actions":["create"]}},
+	    {"address":"module.s1.module.m.aws_subnet.x","module_address":"module.s1.module.m","type":"aws_subnet","change":{"actions":["create"]}},
+	    {"address":"module.s10.aws_vpc.v","module_address":"module.s10","type":"aws_vpc","change":{"actions":["create"]}}],
+	  "planned_values":{"root_module":{"child_modules":[
+	    {"address":"module.s1","resources":[{"address":"module.s1.aws_vpc.v"}]},
+	    {"address":"module.s10","resources":[{"address":"module.s10.aws_vpc.v"}]}]}},
+	  "configuration":{"provider_config":{
+	    "module.s1:aws":{"name":"aws","module_address":"module.s1","expressions":{"region":{"constant_value":"us-east-1"}}},
+	    "module.s10:aws.secondary":{"name":"aws","alias":"secondary","module_address":"module.s10"}},
+	   "root_module":{"module_calls":{"s1":{"source":"../s1","module":{"resources":[{"address":"aws_vpc.v"}]}},"s10":{"source":"../s10","module":{}}}}}}`
+	split, err := splitPlanJSON([]byte(all), []string{"s1", "s10"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s1 struct {
+		ResourceChanges []map[string]any `json:"resource_changes"`
+		PlannedValues   struct {
+			RootModule map[string]any `json:"root_module"`
+		} `json:"planned_values"`
+		Configuration struct {
+			ProviderConfig map[string]map[string]any `json:"provider_config"`
+			RootModule     map[string]any            `json:"root_module"`
+		} `json:"configuration"`
+	}
+	if err := json.Unmarshal(split["s1"], &s1); err != nil {
+		t.Fatal(err)
+	}
+	var addrs []string
+	for _, rc := range s1.ResourceChanges {
+		addrs = append(addrs, rc["address"].(string)+" in "+cmp.Or(fmt.Sprint(rc["module_address"]), ""))
+	}
+	if want := []string{"aws_vpc.v in <nil>", "module.m.aws_subnet.x in module.m"}; !slices.Equal(addrs, want) {
+		t.Errorf("s1 resource changes %v, want %v (s10's must not leak in)", addrs, want)
+	}
+	if res := s1.PlannedValues.RootModule["resources"].([]any); len(res) != 1 || res[0].(map[string]any)["address"] != "aws_vpc.v" {
+		t.Errorf("s1 planned values %v", s1.PlannedValues.RootModule)
+	}
+	if p, ok := s1.Configuration.ProviderConfig["aws"]; !ok || len(s1.Configuration.ProviderConfig) != 1 || p["module_address"] != nil {
+		t.Errorf("s1 provider config %v, want only its own aws, without module_address", s1.Configuration.ProviderConfig)
+	}
+	if _, ok := s1.Configuration.RootModule["resources"]; !ok {
+		t.Errorf("s1 configuration root module %v, want the module call's body", s1.Configuration.RootModule)
+	}
 }
