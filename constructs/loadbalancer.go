@@ -10,12 +10,6 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lblistener"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/route53record"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucket"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketlifecycleconfiguration"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketownershipcontrols"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketpolicy"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketpublicaccessblock"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketserversideencryptionconfiguration"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
@@ -235,46 +229,16 @@ func certificate(c cdk.Construct, p *LoadBalancerProps) *string {
 // TLS-only, objects expiring after the retention. It returns the bucket
 // policy, which the ALB must wait for.
 func accessLogBucket(c cdk.Construct, p *LoadBalancerProps, prefix string) cdktf.ITerraformDependable {
-	bucket := s3bucket.NewS3Bucket(c, str("access-logs"), &s3bucket.S3BucketConfig{
-		Bucket:       str(p.AccessLogBucket),
-		ForceDestroy: boolp(p.ForceDestroyLogs),
-		Tags:         nameTag(p.AccessLogBucket),
-	})
-	s3bucketpublicaccessblock.NewS3BucketPublicAccessBlock(c, str("access-logs-public-access"), &s3bucketpublicaccessblock.S3BucketPublicAccessBlockConfig{
-		Bucket:                bucket.Id(),
-		BlockPublicAcls:       boolp(true),
-		BlockPublicPolicy:     boolp(true),
-		IgnorePublicAcls:      boolp(true),
-		RestrictPublicBuckets: boolp(true),
-	})
-	s3bucketownershipcontrols.NewS3BucketOwnershipControls(c, str("access-logs-ownership"), &s3bucketownershipcontrols.S3BucketOwnershipControlsConfig{
-		Bucket: bucket.Id(),
-		Rule:   &s3bucketownershipcontrols.S3BucketOwnershipControlsRule{ObjectOwnership: str("BucketOwnerEnforced")},
-	})
-	s3bucketserversideencryptionconfiguration.NewS3BucketServerSideEncryptionConfigurationA(c, str("access-logs-encryption"), &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationAConfig{
-		Bucket: bucket.Id(),
-		Rule: &[]*s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleA{{
-			ApplyServerSideEncryptionByDefault: &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA{
-				SseAlgorithm: str("AES256"),
-			},
-		}},
-	})
-	s3bucketlifecycleconfiguration.NewS3BucketLifecycleConfiguration(c, str("access-logs-lifecycle"), &s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationConfig{
-		Bucket: bucket.Id(),
-		Rule: &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRule{{
-			Id:         str("expire-access-logs"),
-			Status:     str("Enabled"),
-			Filter:     &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleFilter{{Prefix: str("")}},
-			Expiration: &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleExpiration{{Days: num(p.AccessLogRetentionDays)}},
-			AbortIncompleteMultipartUpload: &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload{{
-				DaysAfterInitiation: num(7),
-			}},
-		}},
-	})
-	return s3bucketpolicy.NewS3BucketPolicy(c, str("access-logs-policy"), &s3bucketpolicy.S3BucketPolicyConfig{
-		Bucket: bucket.Id(),
-		Policy: AccessLogBucketPolicy(p.AccessLogBucket, prefix, p.Account, p.Region).JSON(),
-	})
+	return newPrivateBucket(c, "access-logs", &privateBucketProps{
+		Name:              p.AccessLogBucket,
+		ForceDestroy:      p.ForceDestroyLogs,
+		OmitBucketKeyFlag: true,
+		RetentionDays:     p.AccessLogRetentionDays,
+		RuleID:            "expire-access-logs",
+		Policy: func(*string) *string {
+			return AccessLogBucketPolicy(p.AccessLogBucket, prefix, p.Account, p.Region).JSON()
+		},
+	}).Policy
 }
 
 // AccessLogBucketPolicy lets Elastic Load Balancing of the region write
