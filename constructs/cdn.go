@@ -7,7 +7,6 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/acmcertificate"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/acmcertificatevalidation"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudfrontdistribution"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/route53record"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
@@ -247,22 +246,7 @@ func cdnCertificate(c cdk.Construct, p *CDNProps) *string {
 	})
 	var fqdns []*string
 	if p.ValidationRecords {
-		// One record per name, by index: config knows how many names there
-		// are, so the records are known at plan time.
-		options := cdktf.Fn_Tolist(cert.DomainValidationOptions())
-		for i := range p.Aliases {
-			option := cdktf.Fn_Element(options, num(i))
-			field := func(f string) *string { return cdktf.Token_AsString(cdktf.Fn_Lookup(option, str(f), nil), nil) }
-			record := route53record.NewRoute53Record(c, str(fmt.Sprintf("validation-%d", i)), &route53record.Route53RecordConfig{
-				ZoneId:         p.ZoneID,
-				Name:           field("resource_record_name"),
-				Type:           field("resource_record_type"),
-				Records:        &[]*string{field("resource_record_value")},
-				Ttl:            num(60),
-				AllowOverwrite: boolp(true),
-			})
-			fqdns = append(fqdns, record.Fqdn())
-		}
+		fqdns = validationRecords(c, cert, p.ZoneID, len(p.Aliases))
 	}
 	cfg := &acmcertificatevalidation.AcmCertificateValidationConfig{
 		CertificateArn: cert.Arn(),

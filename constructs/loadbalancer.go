@@ -196,19 +196,31 @@ func certificate(c cdk.Construct, p *LoadBalancerProps) *string {
 		cfg.SubjectAlternativeNames = strs(req.AlternativeNames...)
 	}
 	cert := acmcertificate.NewAcmCertificate(c, str("certificate"), cfg)
-	// One validation record per name: the certificate has one validation
-	// option per name, and config knows how many, so the records are known
-	// at plan time (a for_each keyed by the options' names is not: they are
-	// unknown until the certificate exists). Which option lands in which
-	// record does not matter. Both regions' certificates for a name use the
-	// same record, as do a name and its wildcard, hence allow_overwrite.
+	fqdns := validationRecords(c, cert, str(req.ZoneID), 1+len(req.AlternativeNames))
+	validated := acmcertificatevalidation.NewAcmCertificateValidation(c, str("validated"), &acmcertificatevalidation.AcmCertificateValidationConfig{
+		CertificateArn:        cert.Arn(),
+		ValidationRecordFqdns: &fqdns,
+	})
+	return validated.CertificateArn()
+}
+
+// validationRecords creates the DNS validation records of a certificate for
+// names names in the zone and returns their names (what a certificate
+// validation waits for). One record per name: the certificate has one
+// validation option per name, and config knows how many, so the records are
+// known at plan time (a for_each keyed by the options' names is not: they
+// are unknown until the certificate exists). Which option lands in which
+// record does not matter. Certificates of both regions and CloudFront's for
+// a name use the same record, as do a name and its wildcard, hence
+// allow_overwrite.
+func validationRecords(c cdk.Construct, cert acmcertificate.AcmCertificate, zoneID *string, names int) []*string {
 	options := cdktf.Fn_Tolist(cert.DomainValidationOptions())
-	var fqdns []*string
-	for i := range 1 + len(req.AlternativeNames) {
+	fqdns := make([]*string, 0, names)
+	for i := range names {
 		option := cdktf.Fn_Element(options, num(i))
 		field := func(f string) *string { return cdktf.Token_AsString(cdktf.Fn_Lookup(option, str(f), nil), nil) }
 		record := route53record.NewRoute53Record(c, str(fmt.Sprintf("validation-%d", i)), &route53record.Route53RecordConfig{
-			ZoneId:         str(req.ZoneID),
+			ZoneId:         zoneID,
 			Name:           field("resource_record_name"),
 			Type:           field("resource_record_type"),
 			Records:        &[]*string{field("resource_record_value")},
@@ -217,11 +229,7 @@ func certificate(c cdk.Construct, p *LoadBalancerProps) *string {
 		})
 		fqdns = append(fqdns, record.Fqdn())
 	}
-	validated := acmcertificatevalidation.NewAcmCertificateValidation(c, str("validated"), &acmcertificatevalidation.AcmCertificateValidationConfig{
-		CertificateArn:        cert.Arn(),
-		ValidationRecordFqdns: &fqdns,
-	})
-	return validated.CertificateArn()
+	return fqdns
 }
 
 // accessLogBucket creates the bucket the ALB writes its access logs to:
