@@ -102,10 +102,6 @@ func widgetProperties(region string, w Watch) map[string]any {
 	if w.Region != "" {
 		region = w.Region
 	}
-	title := row.title
-	if w.Qualifier != "" {
-		title += " (" + w.Qualifier + ")"
-	}
 	var metrics [][]any
 	for _, q := range w.queries() {
 		opts := map[string]any{"id": q.id, "label": q.label}
@@ -125,7 +121,7 @@ func widgetProperties(region string, w Watch) map[string]any {
 		metrics = append(metrics, append(m, opts))
 	}
 	props := map[string]any{
-		"title":   title,
+		"title":   w.title(),
 		"region":  region,
 		"view":    "timeSeries",
 		"stacked": false,
