@@ -287,6 +287,23 @@ func (w Watch) queries() []query {
 	return qs
 }
 
+// dimensions is the query's dimensions as an alarm takes them.
+func (q query) dimensions() *map[string]*string {
+	dims := make(map[string]*string, len(q.dims))
+	for _, d := range q.dims {
+		dims[*d[0]] = d[1]
+	}
+	return &dims
+}
+
+// title is the row's title, with the qualifier when there is one.
+func (w Watch) title() string {
+	if w.Qualifier == "" {
+		return table[w.Kind].title
+	}
+	return table[w.Kind].title + " (" + w.Qualifier + ")"
+}
+
 // threshold is the alarm's threshold in the metric's unit.
 func (w Watch) threshold() float64 {
 	if s := table[w.Kind].scale; s != 0 {
@@ -306,12 +323,8 @@ func (w Watch) description() string {
 	if row.expression != "" {
 		stat = "metric math: " + row.expression
 	}
-	name := row.title
-	if w.Qualifier != "" {
-		name += " (" + w.Qualifier + ")"
-	}
 	return fmt.Sprintf("%s %s %s%s (%s) in %d of %d periods of %d s. Missing data: %s. Runbook: %s",
-		name, op, strconv.FormatFloat(a.Threshold, 'f', -1, 64), row.unit, stat,
+		w.title(), op, strconv.FormatFloat(a.Threshold, 'f', -1, 64), row.unit, stat,
 		a.DatapointsToAlarm, a.EvaluationPeriods, a.PeriodSeconds, row.alarm.missing, row.alarm.runbook)
 }
 
@@ -386,11 +399,7 @@ func NewAlarms(scope cdk.Construct, id string, p *AlarmsProps) *Alarms {
 		if row.expression == "" {
 			q := qs[0]
 			cfg.Namespace, cfg.MetricName, cfg.Period = str(q.namespace), str(q.metric), num(q.period)
-			dims := map[string]*string{}
-			for _, d := range q.dims {
-				dims[*d[0]] = d[1]
-			}
-			cfg.Dimensions = &dims
+			cfg.Dimensions = q.dimensions()
 			if isPercentile(q.stat) {
 				cfg.ExtendedStatistic = str(q.stat)
 			} else {
@@ -405,14 +414,10 @@ func NewAlarms(scope cdk.Construct, id string, p *AlarmsProps) *Alarms {
 					})
 					continue
 				}
-				dims := map[string]*string{}
-				for _, d := range q.dims {
-					dims[*d[0]] = d[1]
-				}
 				mq = append(mq, &cloudwatchmetricalarm.CloudwatchMetricAlarmMetricQuery{
 					Id: str(q.id), Label: str(q.label),
 					Metric: &cloudwatchmetricalarm.CloudwatchMetricAlarmMetricQueryMetric{
-						Namespace: str(q.namespace), MetricName: str(q.metric), Dimensions: &dims,
+						Namespace: str(q.namespace), MetricName: str(q.metric), Dimensions: q.dimensions(),
 						Stat: str(q.stat), Period: num(q.period),
 					},
 				})

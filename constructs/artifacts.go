@@ -7,16 +7,9 @@ import (
 	cdk "github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucket"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketlifecycleconfiguration"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketlogging"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketnotification"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketownershipcontrols"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketpolicy"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketpublicaccessblock"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketreplicationconfiguration"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketserversideencryptionconfiguration"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketversioning"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
@@ -62,38 +55,28 @@ func NewArtifactBucket(scope cdk.Construct, id string, p *ArtifactBucketProps) *
 
 	// Server access logs go to a bucket of their own; S3 log delivery only
 	// writes SSE-S3 objects, so this one cannot use the CMK.
-	logs := s3bucket.NewS3Bucket(c, str("log-bucket"), &s3bucket.S3BucketConfig{
-		Bucket:       str(p.LogBucketName),
-		ForceDestroy: boolp(p.ForceDestroy),
-		Tags:         nameTag(p.LogBucketName),
+	logs := newPrivateBucket(c, "log-bucket", &privateBucketProps{
+		Name:             p.LogBucketName,
+		ForceDestroy:     p.ForceDestroy,
+		RetentionDays:    p.RetentionDays,
+		ExpireNoncurrent: true,
+		Policy:           func(arn *string) *string { return logDeliveryPolicy(*arn, p.Account) },
 	})
-	lockDown(c, "log-bucket", logs, nil)
-	logsPolicy := s3bucketpolicy.NewS3BucketPolicy(c, str("log-bucket-policy"), &s3bucketpolicy.S3BucketPolicyConfig{
-		Bucket: logs.Id(),
-		Policy: logDeliveryPolicy(*logs.Arn(), p.Account),
+	bucket := newPrivateBucket(c, "bucket", &privateBucketProps{
+		Name:             p.Name,
+		ForceDestroy:     p.ForceDestroy,
+		KeyArn:           p.KeyArn,
+		Versioned:        true,
+		RetentionDays:    p.RetentionDays,
+		ExpireNoncurrent: true,
+		PolicyID:         "policy",
+		VersioningID:     "versioning",
 	})
-	expire(c, "log-bucket", logs, p.RetentionDays)
-
-	bucket := s3bucket.NewS3Bucket(c, str("bucket"), &s3bucket.S3BucketConfig{
-		Bucket:       str(p.Name),
-		ForceDestroy: boolp(p.ForceDestroy),
-		Tags:         nameTag(p.Name),
-	})
-	versioning := s3bucketversioning.NewS3BucketVersioningA(c, str("versioning"), &s3bucketversioning.S3BucketVersioningAConfig{
-		Bucket:                  bucket.Id(),
-		VersioningConfiguration: &s3bucketversioning.S3BucketVersioningVersioningConfiguration{Status: str("Enabled")},
-	})
-	lockDown(c, "bucket", bucket, p.KeyArn)
-	s3bucketpolicy.NewS3BucketPolicy(c, str("policy"), &s3bucketpolicy.S3BucketPolicyConfig{
-		Bucket: bucket.Id(),
-		Policy: Policy(denyInsecureTransport(bucket.Arn())).JSON(),
-	})
-	expire(c, "bucket", bucket, p.RetentionDays)
 	s3bucketlogging.NewS3BucketLoggingA(c, str("logging"), &s3bucketlogging.S3BucketLoggingAConfig{
-		Bucket:       bucket.Id(),
-		TargetBucket: logs.Id(),
+		Bucket:       bucket.ID,
+		TargetBucket: logs.ID,
 		TargetPrefix: str(p.Name + "/"),
-		DependsOn:    &[]cdktf.ITerraformDependable{logsPolicy},
+		DependsOn:    &[]cdktf.ITerraformDependable{logs.Policy},
 	})
 	if p.EventBridge {
 		var lc *cdktf.TerraformResourceLifecycle
@@ -101,58 +84,12 @@ func NewArtifactBucket(scope cdk.Construct, id string, p *ArtifactBucketProps) *
 			lc = &cdktf.TerraformResourceLifecycle{IgnoreChanges: strs(p.EmulatorIgnoreChanges...)}
 		}
 		s3bucketnotification.NewS3BucketNotification(c, str("notifications"), &s3bucketnotification.S3BucketNotificationConfig{
-			Bucket:      bucket.Id(),
+			Bucket:      bucket.ID,
 			Eventbridge: boolp(true),
 			Lifecycle:   lc,
 		})
 	}
-	return &ArtifactBucket{Construct: c, Name: bucket.Bucket(), Arn: bucket.Arn(), KeyArn: p.KeyArn, Versioning: versioning, LogBucket: logs.Bucket()}
-}
-
-// lockDown blocks public access, enforces bucket-owner object ownership (no
-// ACLs) and sets default encryption: SSE-KMS with keyArn and a bucket key,
-// or SSE-S3 when keyArn is nil.
-func lockDown(c cdk.Construct, prefix string, bucket s3bucket.S3Bucket, keyArn *string) {
-	s3bucketpublicaccessblock.NewS3BucketPublicAccessBlock(c, str(prefix+"-public-access"), &s3bucketpublicaccessblock.S3BucketPublicAccessBlockConfig{
-		Bucket:                bucket.Id(),
-		BlockPublicAcls:       boolp(true),
-		BlockPublicPolicy:     boolp(true),
-		IgnorePublicAcls:      boolp(true),
-		RestrictPublicBuckets: boolp(true),
-	})
-	s3bucketownershipcontrols.NewS3BucketOwnershipControls(c, str(prefix+"-ownership"), &s3bucketownershipcontrols.S3BucketOwnershipControlsConfig{
-		Bucket: bucket.Id(),
-		Rule:   &s3bucketownershipcontrols.S3BucketOwnershipControlsRule{ObjectOwnership: str("BucketOwnerEnforced")},
-	})
-	def := &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA{SseAlgorithm: str("AES256")}
-	if keyArn != nil {
-		def = &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA{
-			SseAlgorithm: str("aws:kms"), KmsMasterKeyId: keyArn,
-		}
-	}
-	s3bucketserversideencryptionconfiguration.NewS3BucketServerSideEncryptionConfigurationA(c, str(prefix+"-encryption"), &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationAConfig{
-		Bucket: bucket.Id(),
-		Rule: &[]*s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleA{{
-			ApplyServerSideEncryptionByDefault: def,
-			BucketKeyEnabled:                   boolp(keyArn != nil),
-		}},
-	})
-}
-
-// expire deletes objects and replaced versions after days, and abandoned
-// multipart uploads after a week.
-func expire(c cdk.Construct, prefix string, bucket s3bucket.S3Bucket, days int) {
-	s3bucketlifecycleconfiguration.NewS3BucketLifecycleConfiguration(c, str(prefix+"-lifecycle"), &s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationConfig{
-		Bucket: bucket.Id(),
-		Rule: &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRule{{
-			Id:                             str("expire"),
-			Status:                         str("Enabled"),
-			Filter:                         &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleFilter{{Prefix: str("")}},
-			Expiration:                     &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleExpiration{{Days: num(days)}},
-			NoncurrentVersionExpiration:    &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration{{NoncurrentDays: num(days)}},
-			AbortIncompleteMultipartUpload: &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload{{DaysAfterInitiation: num(7)}},
-		}},
-	})
+	return &ArtifactBucket{Construct: c, Name: bucket.Bucket.Bucket(), Arn: bucket.Arn, KeyArn: p.KeyArn, Versioning: bucket.Versioning, LogBucket: logs.Bucket.Bucket()}
 }
 
 // logDeliveryPolicy lets S3 server access logging of this account write
@@ -177,17 +114,6 @@ func logDeliveryPolicy(bucketArn, account string) *string {
 		panic(err) // strings and maps only: cannot fail
 	}
 	return str(string(b))
-}
-
-// denyInsecureTransport denies every request to the bucket that is not TLS.
-func denyInsecureTransport(bucketArn *string) Statement {
-	return Statement{
-		Sid: "DenyInsecureTransport", Effect: "Deny",
-		Principal: map[string]any{"AWS": "*"},
-		Action:    []string{"s3:*"},
-		Resource:  []string{*bucketArn, *bucketArn + "/*"},
-		Condition: map[string]map[string]any{"Bool": {"aws:SecureTransport": "false"}},
-	}
 }
 
 // BucketReplicationProps configures the replication of every object of a

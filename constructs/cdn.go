@@ -7,13 +7,6 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/acmcertificate"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/acmcertificatevalidation"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudfrontdistribution"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/route53record"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucket"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketlifecycleconfiguration"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketownershipcontrols"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketpolicy"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketpublicaccessblock"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketserversideencryptionconfiguration"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
@@ -253,22 +246,7 @@ func cdnCertificate(c cdk.Construct, p *CDNProps) *string {
 	})
 	var fqdns []*string
 	if p.ValidationRecords {
-		// One record per name, by index: config knows how many names there
-		// are, so the records are known at plan time.
-		options := cdktf.Fn_Tolist(cert.DomainValidationOptions())
-		for i := range p.Aliases {
-			option := cdktf.Fn_Element(options, num(i))
-			field := func(f string) *string { return cdktf.Token_AsString(cdktf.Fn_Lookup(option, str(f), nil), nil) }
-			record := route53record.NewRoute53Record(c, str(fmt.Sprintf("validation-%d", i)), &route53record.Route53RecordConfig{
-				ZoneId:         p.ZoneID,
-				Name:           field("resource_record_name"),
-				Type:           field("resource_record_type"),
-				Records:        &[]*string{field("resource_record_value")},
-				Ttl:            num(60),
-				AllowOverwrite: boolp(true),
-			})
-			fqdns = append(fqdns, record.Fqdn())
-		}
+		fqdns = validationRecords(c, cert, p.ZoneID, len(p.Aliases))
 	}
 	cfg := &acmcertificatevalidation.AcmCertificateValidationConfig{
 		CertificateArn: cert.Arn(),
@@ -301,55 +279,18 @@ func cdnLogBucket(c cdk.Construct, p *CDNProps, out *CDN) (*string, []cdktf.ITer
 			Resource:  []string{"*"},
 		}},
 	})
-	bucket := s3bucket.NewS3Bucket(c, str("access-logs"), &s3bucket.S3BucketConfig{
-		Bucket:       str(p.LogBucket),
-		ForceDestroy: boolp(p.ForceDestroyLogs),
-		Tags:         nameTag(p.LogBucket),
+	logs := newPrivateBucket(c, "access-logs", &privateBucketProps{
+		Name:          p.LogBucket,
+		ForceDestroy:  p.ForceDestroyLogs,
+		KeyArn:        out.LogsKey.Arn,
+		ACLs:          true,
+		RetentionDays: p.LogRetentionDays,
+		RuleID:        "expire-access-logs",
+		// By name, not the arn attribute: known at plan time.
+		Policy: func(*string) *string { return TLSOnlyBucketPolicy(p.LogBucket).JSON() },
 	})
-	out.LogBucketArn = bucket.Arn()
-	s3bucketpublicaccessblock.NewS3BucketPublicAccessBlock(c, str("access-logs-public-access"), &s3bucketpublicaccessblock.S3BucketPublicAccessBlockConfig{
-		Bucket:                bucket.Id(),
-		BlockPublicAcls:       boolp(true),
-		BlockPublicPolicy:     boolp(true),
-		IgnorePublicAcls:      boolp(true),
-		RestrictPublicBuckets: boolp(true),
-	})
-	ownership := s3bucketownershipcontrols.NewS3BucketOwnershipControls(c, str("access-logs-ownership"), &s3bucketownershipcontrols.S3BucketOwnershipControlsConfig{
-		Bucket: bucket.Id(),
-		Rule:   &s3bucketownershipcontrols.S3BucketOwnershipControlsRule{ObjectOwnership: str("BucketOwnerPreferred")},
-	})
-	s3bucketserversideencryptionconfiguration.NewS3BucketServerSideEncryptionConfigurationA(c, str("access-logs-encryption"), &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationAConfig{
-		Bucket: bucket.Id(),
-		Rule: &[]*s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleA{{
-			ApplyServerSideEncryptionByDefault: &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA{
-				SseAlgorithm:   str("aws:kms"),
-				KmsMasterKeyId: out.LogsKey.Arn,
-			},
-			BucketKeyEnabled: boolp(true),
-		}},
-	})
-	s3bucketlifecycleconfiguration.NewS3BucketLifecycleConfiguration(c, str("access-logs-lifecycle"), &s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationConfig{
-		Bucket: bucket.Id(),
-		Rule: &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRule{{
-			Id:         str("expire-access-logs"),
-			Status:     str("Enabled"),
-			Filter:     &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleFilter{{Prefix: str("")}},
-			Expiration: &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleExpiration{{Days: num(p.LogRetentionDays)}},
-			AbortIncompleteMultipartUpload: &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload{{
-				DaysAfterInitiation: num(7),
-			}},
-		}},
-	})
-	policy := s3bucketpolicy.NewS3BucketPolicy(c, str("access-logs-policy"), &s3bucketpolicy.S3BucketPolicyConfig{
-		Bucket: bucket.Id(),
-		Policy: TLSOnlyBucketPolicy(p.LogBucket).JSON(),
-	})
+	out.LogBucketArn = logs.Arn
 	// The distribution may only point its logs at the bucket once ACLs work
 	// and the policy is in place.
-	return bucket.BucketDomainName(), []cdktf.ITerraformDependable{ownership, policy}
-}
-
-// TLSOnlyBucketPolicy denies every request to the bucket without TLS.
-func TLSOnlyBucketPolicy(bucket string) PolicyDocument {
-	return Policy(denyInsecureTransport(str("arn:aws:s3:::" + bucket)))
+	return logs.Bucket.BucketDomainName(), []cdktf.ITerraformDependable{logs.Ownership, logs.Policy}
 }

@@ -1,9 +1,6 @@
 package constructs
 
 import (
-	"bytes"
-	"encoding/json"
-
 	cdk "github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchdashboard"
 )
@@ -85,26 +82,10 @@ func DashboardBody(region string, sections []DashboardSection) string {
 	return jsonText(map[string]any{"widgets": widgets})
 }
 
-// jsonText renders plain data as JSON without HTML escaping, so the body
-// reads as written (titles with < or &); tokens stay as they are.
-func jsonText(v any) string {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		panic(err) // strings, numbers, slices and maps only
-	}
-	return string(bytes.TrimRight(b.Bytes(), "\n"))
-}
-
 func widgetProperties(region string, w Watch) map[string]any {
 	row := table[w.Kind]
 	if w.Region != "" {
 		region = w.Region
-	}
-	title := row.title
-	if w.Qualifier != "" {
-		title += " (" + w.Qualifier + ")"
 	}
 	var metrics [][]any
 	for _, q := range w.queries() {
@@ -125,7 +106,7 @@ func widgetProperties(region string, w Watch) map[string]any {
 		metrics = append(metrics, append(m, opts))
 	}
 	props := map[string]any{
-		"title":   title,
+		"title":   w.title(),
 		"region":  region,
 		"view":    "timeSeries",
 		"stacked": false,

@@ -1,10 +1,5 @@
 package constructs
 
-import (
-	"bytes"
-	"encoding/json"
-)
-
 // PolicyDocument is an IAM policy built in Go and rendered as JSON: no jsii
 // data source round trips, and the document reads like the AWS docs.
 // Resource ARNs may be CDKTF tokens; they resolve inside the string.
@@ -48,12 +43,4 @@ func AssumeRolePolicy(service, account string) PolicyDocument {
 }
 
 // JSON renders the document; tokens inside strings are kept as they are.
-func (d PolicyDocument) JSON() *string {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(d); err != nil {
-		panic(err) // only strings and maps: cannot fail
-	}
-	return str(string(bytes.TrimRight(b.Bytes(), "\n")))
-}
+func (d PolicyDocument) JSON() *string { return str(jsonText(d)) }

@@ -1,6 +1,11 @@
 package constructs
 
-import "github.com/aws/jsii-runtime-go"
+import (
+	"bytes"
+	"encoding/json"
+
+	"github.com/aws/jsii-runtime-go"
+)
 
 // Small helpers that cut jsii pointer noise.
 
@@ -22,4 +27,17 @@ func nums(n ...int) *[]*float64 {
 // rest (Customer, Environment, ManagedBy, CostCenter).
 func nameTag(name string) *map[string]*string {
 	return &map[string]*string{"Name": str(name)}
+}
+
+// jsonText renders plain data as JSON without HTML escaping, so documents
+// read as written (titles with < or &, && in commands); tokens stay as
+// they are.
+func jsonText(v any) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		panic(err) // strings, numbers, structs, slices and maps only
+	}
+	return string(bytes.TrimRight(b.Bytes(), "\n"))
 }

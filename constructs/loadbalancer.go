@@ -10,12 +10,6 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lblistener"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/route53record"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucket"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketlifecycleconfiguration"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketownershipcontrols"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketpolicy"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketpublicaccessblock"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketserversideencryptionconfiguration"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
@@ -202,19 +196,31 @@ func certificate(c cdk.Construct, p *LoadBalancerProps) *string {
 		cfg.SubjectAlternativeNames = strs(req.AlternativeNames...)
 	}
 	cert := acmcertificate.NewAcmCertificate(c, str("certificate"), cfg)
-	// One validation record per name: the certificate has one validation
-	// option per name, and config knows how many, so the records are known
-	// at plan time (a for_each keyed by the options' names is not: they are
-	// unknown until the certificate exists). Which option lands in which
-	// record does not matter. Both regions' certificates for a name use the
-	// same record, as do a name and its wildcard, hence allow_overwrite.
+	fqdns := validationRecords(c, cert, str(req.ZoneID), 1+len(req.AlternativeNames))
+	validated := acmcertificatevalidation.NewAcmCertificateValidation(c, str("validated"), &acmcertificatevalidation.AcmCertificateValidationConfig{
+		CertificateArn:        cert.Arn(),
+		ValidationRecordFqdns: &fqdns,
+	})
+	return validated.CertificateArn()
+}
+
+// validationRecords creates the DNS validation records of a certificate for
+// names names in the zone and returns their names (what a certificate
+// validation waits for). One record per name: the certificate has one
+// validation option per name, and config knows how many, so the records are
+// known at plan time (a for_each keyed by the options' names is not: they
+// are unknown until the certificate exists). Which option lands in which
+// record does not matter. Certificates of both regions and CloudFront's for
+// a name use the same record, as do a name and its wildcard, hence
+// allow_overwrite.
+func validationRecords(c cdk.Construct, cert acmcertificate.AcmCertificate, zoneID *string, names int) []*string {
 	options := cdktf.Fn_Tolist(cert.DomainValidationOptions())
-	var fqdns []*string
-	for i := range 1 + len(req.AlternativeNames) {
+	fqdns := make([]*string, 0, names)
+	for i := range names {
 		option := cdktf.Fn_Element(options, num(i))
 		field := func(f string) *string { return cdktf.Token_AsString(cdktf.Fn_Lookup(option, str(f), nil), nil) }
 		record := route53record.NewRoute53Record(c, str(fmt.Sprintf("validation-%d", i)), &route53record.Route53RecordConfig{
-			ZoneId:         str(req.ZoneID),
+			ZoneId:         zoneID,
 			Name:           field("resource_record_name"),
 			Type:           field("resource_record_type"),
 			Records:        &[]*string{field("resource_record_value")},
@@ -223,11 +229,7 @@ func certificate(c cdk.Construct, p *LoadBalancerProps) *string {
 		})
 		fqdns = append(fqdns, record.Fqdn())
 	}
-	validated := acmcertificatevalidation.NewAcmCertificateValidation(c, str("validated"), &acmcertificatevalidation.AcmCertificateValidationConfig{
-		CertificateArn:        cert.Arn(),
-		ValidationRecordFqdns: &fqdns,
-	})
-	return validated.CertificateArn()
+	return fqdns
 }
 
 // accessLogBucket creates the bucket the ALB writes its access logs to:
@@ -235,46 +237,16 @@ func certificate(c cdk.Construct, p *LoadBalancerProps) *string {
 // TLS-only, objects expiring after the retention. It returns the bucket
 // policy, which the ALB must wait for.
 func accessLogBucket(c cdk.Construct, p *LoadBalancerProps, prefix string) cdktf.ITerraformDependable {
-	bucket := s3bucket.NewS3Bucket(c, str("access-logs"), &s3bucket.S3BucketConfig{
-		Bucket:       str(p.AccessLogBucket),
-		ForceDestroy: boolp(p.ForceDestroyLogs),
-		Tags:         nameTag(p.AccessLogBucket),
-	})
-	s3bucketpublicaccessblock.NewS3BucketPublicAccessBlock(c, str("access-logs-public-access"), &s3bucketpublicaccessblock.S3BucketPublicAccessBlockConfig{
-		Bucket:                bucket.Id(),
-		BlockPublicAcls:       boolp(true),
-		BlockPublicPolicy:     boolp(true),
-		IgnorePublicAcls:      boolp(true),
-		RestrictPublicBuckets: boolp(true),
-	})
-	s3bucketownershipcontrols.NewS3BucketOwnershipControls(c, str("access-logs-ownership"), &s3bucketownershipcontrols.S3BucketOwnershipControlsConfig{
-		Bucket: bucket.Id(),
-		Rule:   &s3bucketownershipcontrols.S3BucketOwnershipControlsRule{ObjectOwnership: str("BucketOwnerEnforced")},
-	})
-	s3bucketserversideencryptionconfiguration.NewS3BucketServerSideEncryptionConfigurationA(c, str("access-logs-encryption"), &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationAConfig{
-		Bucket: bucket.Id(),
-		Rule: &[]*s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleA{{
-			ApplyServerSideEncryptionByDefault: &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA{
-				SseAlgorithm: str("AES256"),
-			},
-		}},
-	})
-	s3bucketlifecycleconfiguration.NewS3BucketLifecycleConfiguration(c, str("access-logs-lifecycle"), &s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationConfig{
-		Bucket: bucket.Id(),
-		Rule: &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRule{{
-			Id:         str("expire-access-logs"),
-			Status:     str("Enabled"),
-			Filter:     &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleFilter{{Prefix: str("")}},
-			Expiration: &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleExpiration{{Days: num(p.AccessLogRetentionDays)}},
-			AbortIncompleteMultipartUpload: &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload{{
-				DaysAfterInitiation: num(7),
-			}},
-		}},
-	})
-	return s3bucketpolicy.NewS3BucketPolicy(c, str("access-logs-policy"), &s3bucketpolicy.S3BucketPolicyConfig{
-		Bucket: bucket.Id(),
-		Policy: AccessLogBucketPolicy(p.AccessLogBucket, prefix, p.Account, p.Region).JSON(),
-	})
+	return newPrivateBucket(c, "access-logs", &privateBucketProps{
+		Name:              p.AccessLogBucket,
+		ForceDestroy:      p.ForceDestroyLogs,
+		OmitBucketKeyFlag: true,
+		RetentionDays:     p.AccessLogRetentionDays,
+		RuleID:            "expire-access-logs",
+		Policy: func(*string) *string {
+			return AccessLogBucketPolicy(p.AccessLogBucket, prefix, p.Account, p.Region).JSON()
+		},
+	}).Policy
 }
 
 // AccessLogBucketPolicy lets Elastic Load Balancing of the region write

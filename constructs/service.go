@@ -1,8 +1,6 @@
 package constructs
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -409,11 +407,5 @@ func ContainerDefinitions(p *ServiceProps, logGroup *string) *string {
 			StartPeriod: min(max(p.HealthCheckGracePeriodSeconds, 0), 300),
 		}
 	}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false) // keep && and <> in commands readable
-	if err := enc.Encode([]containerDefinition{def}); err != nil {
-		panic(err) // plain structs: cannot fail
-	}
-	return str(strings.TrimRight(b.String(), "\n"))
+	return str(jsonText([]containerDefinition{def})) // && and <> in commands stay readable
 }

@@ -5,9 +5,6 @@ import (
 
 	cdk "github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudtrail"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucket"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketpolicy"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketversioning"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
@@ -59,38 +56,36 @@ func NewTrail(scope cdk.Construct, id string, p *TrailProps) *Trail {
 			},
 		},
 	})
-	bucket := s3bucket.NewS3Bucket(c, str("bucket"), &s3bucket.S3BucketConfig{
-		Bucket:       str(p.BucketName),
-		ForceDestroy: boolp(p.ForceDestroy),
-		Tags:         nameTag(p.BucketName),
-	})
-	s3bucketversioning.NewS3BucketVersioningA(c, str("versioning"), &s3bucketversioning.S3BucketVersioningAConfig{
-		Bucket:                  bucket.Id(),
-		VersioningConfiguration: &s3bucketversioning.S3BucketVersioningVersioningConfiguration{Status: str("Enabled")},
-	})
-	lockDown(c, "bucket", bucket, key.Arn)
-	expire(c, "bucket", bucket, p.RetentionDays)
 	source := map[string]map[string]any{"StringEquals": {"aws:SourceArn": trailArn}}
-	policy := s3bucketpolicy.NewS3BucketPolicy(c, str("policy"), &s3bucketpolicy.S3BucketPolicyConfig{
-		Bucket: bucket.Id(),
-		Policy: Policy(
-			Statement{Sid: "CloudTrailChecksAcl", Effect: "Allow", Principal: ServicePrincipal("cloudtrail.amazonaws.com"),
-				Action: []string{"s3:GetBucketAcl"}, Resource: []string{*bucket.Arn()}, Condition: source},
-			Statement{Sid: "CloudTrailWrites", Effect: "Allow", Principal: ServicePrincipal("cloudtrail.amazonaws.com"),
-				Action: []string{"s3:PutObject"}, Resource: []string{fmt.Sprintf("%s/AWSLogs/%s/*", *bucket.Arn(), p.Account)}, Condition: source},
-			denyInsecureTransport(bucket.Arn()),
-		).JSON(),
+	bucket := newPrivateBucket(c, "bucket", &privateBucketProps{
+		Name:             p.BucketName,
+		ForceDestroy:     p.ForceDestroy,
+		KeyArn:           key.Arn,
+		Versioned:        true,
+		RetentionDays:    p.RetentionDays,
+		ExpireNoncurrent: true,
+		Policy: func(arn *string) *string {
+			return Policy(
+				Statement{Sid: "CloudTrailChecksAcl", Effect: "Allow", Principal: ServicePrincipal("cloudtrail.amazonaws.com"),
+					Action: []string{"s3:GetBucketAcl"}, Resource: []string{*arn}, Condition: source},
+				Statement{Sid: "CloudTrailWrites", Effect: "Allow", Principal: ServicePrincipal("cloudtrail.amazonaws.com"),
+					Action: []string{"s3:PutObject"}, Resource: []string{fmt.Sprintf("%s/AWSLogs/%s/*", *arn, p.Account)}, Condition: source},
+				denyInsecureTransport(arn),
+			).JSON()
+		},
+		PolicyID:     "policy",
+		VersioningID: "versioning",
 	})
 	trail := cloudtrail.NewCloudtrail(c, str("trail"), &cloudtrail.CloudtrailConfig{
 		Name:                       str(p.Name),
-		S3BucketName:               bucket.Id(),
+		S3BucketName:               bucket.ID,
 		IsMultiRegionTrail:         boolp(true),
 		IncludeGlobalServiceEvents: boolp(true),
 		EnableLogFileValidation:    boolp(true),
 		KmsKeyId:                   key.Arn,
 		Tags:                       nameTag(p.Name),
 		// CloudTrail checks the bucket policy when the trail is created.
-		DependsOn: &[]cdktf.ITerraformDependable{policy},
+		DependsOn: &[]cdktf.ITerraformDependable{bucket.Policy},
 	})
-	return &Trail{Construct: c, Arn: trail.Arn(), BucketName: bucket.Bucket(), KeyArn: key.Arn}
+	return &Trail{Construct: c, Arn: trail.Arn(), BucketName: bucket.Bucket.Bucket(), KeyArn: key.Arn}
 }
