@@ -153,10 +153,29 @@ func Emulate(ctx context.Context, opts Options, stacks []Stack) (rep EmulatorRep
 	if err := os.MkdirAll(stateDir, 0o755); err != nil {
 		return rep, err
 	}
+	var cfgs []*stackConfig
 	for _, s := range ordered {
-		if err := copyStack(s.Dir, scratchStackDir(opts.Scratch, s.Name)); err != nil {
+		cfg, err := loadStackConfig(s.Dir)
+		if err != nil {
 			return rep, err
 		}
+		cfgs = append(cfgs, cfg)
+	}
+	env, convert := endpointEnv(cfgs) // checkEmulatable: every endpoint is the emulator
+	for _, s := range ordered {
+		dir := scratchStackDir(opts.Scratch, s.Name)
+		if err := copyStack(s.Dir, dir); err != nil {
+			return rep, err
+		}
+		if convert {
+			if _, err := dropEndpoints(dir); err != nil {
+				return rep, err
+			}
+		}
+	}
+	tf.env = append(tf.env, env...)
+	if convert {
+		tf.logf("emulator endpoints blocks as %d AWS_ENDPOINT_URL_<service> variables", len(env))
 	}
 
 	rep.MotoLog = filepath.Join(opts.Scratch, "logs", "moto_server.log")

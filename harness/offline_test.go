@@ -550,3 +550,27 @@ func TestSplitPlanJSON(t *testing.T) {
 		t.Errorf("s1 configuration root module %v, want the module call's body", s1.Configuration.RootModule)
 	}
 }
+
+func TestEndpointEnv(t *testing.T) {
+	stack := func(providers string) *stackConfig {
+		return &stackConfig{Provider: map[string]json.RawMessage{"aws": json.RawMessage(providers)}}
+	}
+	const url = "http://127.0.0.1:4566"
+	same := stack(`[{"endpoints":[{"elbv2":"` + url + `","sts":"` + url + `","logs":"` + url + `"}]},
+		{"alias":"w","endpoints":[{"elbv2":"` + url + `","sts":"` + url + `","logs":"` + url + `"}]}]`)
+	env, ok := endpointEnv([]*stackConfig{same, same})
+	want := []string{"AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=" + url, "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2=" + url, "AWS_ENDPOINT_URL_STS=" + url}
+	if !ok || !slices.Equal(env, want) {
+		t.Errorf("endpointEnv = %v, %v; want %v", env, ok, want)
+	}
+	for name, cfgs := range map[string][]*stackConfig{
+		"a provider lists fewer services": {same, stack(`[{"endpoints":[{"sts":"` + url + `"}]}]`)},
+		"a provider has none":             {same, stack(`[{"region":"us-east-1"}]`)},
+		"unknown service key":             {stack(`[{"endpoints":[{"quantumledger":"` + url + `"}]}]`)},
+		"two URLs for one service":        {stack(`[{"endpoints":[{"events":"` + url + `","eventbridge":"http://127.0.0.1:5000"}]}]`)},
+	} {
+		if env, ok := endpointEnv(cfgs); ok {
+			t.Errorf("%s: converted to %v, want the blocks kept", name, env)
+		}
+	}
+}
