@@ -135,12 +135,14 @@ func Emulate(ctx context.Context, opts Options, stacks []Stack) (rep EmulatorRep
 		return rep, err
 	}
 	var problems []error
-	for _, s := range ordered {
+	cfgs := make([]*stackConfig, len(ordered))
+	for i, s := range ordered {
 		cfg, err := loadStackConfig(s.Dir)
 		if err != nil {
 			problems = append(problems, err)
 			continue
 		}
+		cfgs[i] = cfg
 		problems = append(problems, checkEmulatable(s.Name, cfg, opts.Port)...)
 	}
 	if err := errors.Join(problems...); err != nil {
@@ -152,14 +154,6 @@ func Emulate(ctx context.Context, opts Options, stacks []Stack) (rep EmulatorRep
 	}
 	if err := os.MkdirAll(stateDir, 0o755); err != nil {
 		return rep, err
-	}
-	var cfgs []*stackConfig
-	for _, s := range ordered {
-		cfg, err := loadStackConfig(s.Dir)
-		if err != nil {
-			return rep, err
-		}
-		cfgs = append(cfgs, cfg)
 	}
 	env, convert := endpointEnv(cfgs) // checkEmulatable: every endpoint is the emulator
 	for _, s := range ordered {
@@ -232,12 +226,7 @@ func (e *emulation) apply(ctx context.Context) (applied int) {
 		if ctx.Err() != nil {
 			return applied
 		}
-		s.Init, _ = e.run(ctx, s, "init", "init", "-input=false", "-no-color")
-		if s.Init.OK {
-			if err := dropLockHashes(scratchStackDir(e.scratch, s.Stack)); err != nil {
-				s.Init.OK, s.Init.Output = false, err.Error()
-			}
-		}
+		s.Init = e.tf.initStack(ctx, e.scratch, s.Stack)
 		if !s.Init.OK {
 			e.fail(s.Stack, "init", s.Init)
 			return applied

@@ -351,13 +351,24 @@ func fileExists(path string) bool {
 
 // init runs terraform init in r's stack folder and drops the lock's hashes.
 func (tf *terraform) init(ctx context.Context, scratch string, r *Result) {
-	dir := scratchStackDir(scratch, r.Stack)
-	r.Init, _ = tf.run(ctx, dir, logPath(scratch, r.Stack, "init"), nil, "init", "-input=false", "-no-color")
-	if r.Init.OK {
+	r.Init = tf.initStack(ctx, scratch, r.Stack)
+}
+
+// initStack runs terraform init in a stack copy and drops the lock's hashes.
+func (tf *terraform) initStack(ctx context.Context, scratch, stack string) StepResult {
+	dir := scratchStackDir(scratch, stack)
+	res, _ := tf.run(ctx, dir, logPath(scratch, stack, "init"), nil, "init", "-input=false", "-no-color")
+	if res.OK {
 		if err := dropLockHashes(dir); err != nil {
-			r.Init.OK, r.Init.Output = false, err.Error()
+			res.OK, res.Output = false, err.Error()
 		}
 	}
+	return res
+}
+
+// planArgs is the offline plan of a stack or of several together, saved to planFile.
+func planArgs(planFile string) []string {
+	return []string{"plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", "-out=" + planFile}
 }
 
 // cloneInit gives dir the initialized state of from: its .terraform folder
@@ -384,8 +395,7 @@ func cloneInit(from, dir string) StepResult {
 func (tf *terraform) offlineStack(ctx context.Context, scratch string, quick bool, r *Result) {
 	dir := scratchStackDir(scratch, r.Stack)
 	planFile := filepath.Join(dir, "offline.tfplan")
-	r.Plan, _ = tf.run(ctx, dir, logPath(scratch, r.Stack, "plan"), nil,
-		"plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", "-out="+planFile)
+	r.Plan, _ = tf.run(ctx, dir, logPath(scratch, r.Stack, "plan"), nil, planArgs(planFile)...)
 	if !r.Plan.OK {
 		r.Validate, _ = tf.run(ctx, dir, logPath(scratch, r.Stack, "validate"), nil, "validate", "-no-color")
 		if !r.Validate.OK {

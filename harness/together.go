@@ -68,8 +68,7 @@ func (tf *terraform) offlineTogether(ctx context.Context, opts Options, results 
 		return false
 	}
 	planFile := filepath.Join(dir, "offline.tfplan")
-	plan, _ := tf.run(ctx, dir, logPath(opts.Scratch, name, "plan"), nil,
-		"plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", "-out="+planFile)
+	plan, _ := tf.run(ctx, dir, logPath(opts.Scratch, name, "plan"), nil, planArgs(planFile)...)
 	if !plan.OK {
 		tf.logf("offline %d stacks together: plan failed, checking each on its own", len(results))
 		return false
