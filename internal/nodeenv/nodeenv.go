@@ -70,10 +70,7 @@ func setup() {
 		// A parent's Setup may have left its preload and direct start in the
 		// environment this process inherited.
 		os.Setenv("NODE_OPTIONS", withoutPreload(os.Getenv("NODE_OPTIONS")))
-		if ownRuntime(os.Getenv("JSII_RUNTIME")) {
-			os.Unsetenv("JSII_RUNTIME")
-		}
-		os.Unsetenv(DirectSwitch)
+		dropDirect()
 		notes = append(notes, "preload off ("+Switch+"="+mode+")")
 	default:
 		path, err := WritePreload(cacheDir())
@@ -206,9 +203,7 @@ func direct() string {
 		return "relay process kept (JSII_RUNTIME is set)"
 	}
 	keep := func(why string) string {
-		if ours {
-			os.Unsetenv("JSII_RUNTIME")
-		}
+		dropDirect()
 		return "relay process kept (" + why + ")"
 	}
 	if os.Getenv(DirectSwitch) == "0" {
@@ -275,6 +270,18 @@ func kernelProgramOf(info *debug.BuildInfo) string {
 		return ""
 	}
 	return program
+}
+
+// dropDirect undoes a direct start inherited from a parent: its JSII_RUNTIME,
+// and the switch that makes the preload take the kernel's API channel from
+// stdin/stdout, which would break a kernel that jsii's relay starts.
+func dropDirect() {
+	if ownRuntime(os.Getenv("JSII_RUNTIME")) {
+		os.Unsetenv("JSII_RUNTIME")
+	}
+	if os.Getenv(DirectSwitch) == "1" {
+		os.Unsetenv(DirectSwitch)
+	}
 }
 
 // ownRuntime tells a JSII_RUNTIME that direct set.

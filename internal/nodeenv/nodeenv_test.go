@@ -295,3 +295,20 @@ func TestWithoutPreload(t *testing.T) {
 		}
 	}
 }
+
+// TestDirectInheritedButKept: a process that inherits a parent's direct start
+// but keeps jsii's relay (here: a test binary has no kernel in its build info)
+// drops both the parent's JSII_RUNTIME and the switch, so the preload leaves
+// the relay's kernel its fd 3 channel.
+func TestDirectInheritedButKept(t *testing.T) {
+	t.Setenv("JSII_RUNTIME", "exec '/usr/bin/node' --preserve-symlinks '/m/lib/program.js'")
+	t.Setenv(DirectSwitch, "1")
+	if note := direct(); !strings.Contains(note, "relay process kept") {
+		t.Fatalf("direct() = %q, want the relay kept", note)
+	}
+	for _, k := range []string{"JSII_RUNTIME", DirectSwitch} {
+		if v, ok := os.LookupEnv(k); ok {
+			t.Errorf("%s=%q still set", k, v)
+		}
+	}
+}
