@@ -49,6 +49,35 @@ func TestChildEnv(t *testing.T) {
 	}
 }
 
+func TestChildEnvProviderLogs(t *testing.T) {
+	has := func(env []string, kv string) bool {
+		for _, e := range env {
+			if e == kv {
+				return true
+			}
+		}
+		return false
+	}
+	quiet := childEnv([]string{"PATH=/bin"}, "/rc")
+	for _, kv := range quietProviderLogs {
+		if !has(quiet, kv) {
+			t.Errorf("without a log level the child env lacks %s", kv)
+		}
+	}
+	// A user who asks for logs gets them: none of the off switches is added.
+	for _, user := range []string{"TF_LOG=trace", "TF_LOG_PROVIDER=debug", "TF_LOG_SDK_PROTO=trace"} {
+		env := childEnv([]string{"PATH=/bin", user}, "/rc")
+		if !has(env, user) {
+			t.Errorf("with %s: the user's setting is dropped", user)
+		}
+		for _, kv := range quietProviderLogs {
+			if kv != user && has(env, kv) {
+				t.Errorf("with %s the child env still sets %s", user, kv)
+			}
+		}
+	}
+}
+
 func TestCLIConfig(t *testing.T) {
 	with := string(cliConfig("/c", "/opt/tf-plugins"))
 	for _, want := range []string{`plugin_cache_dir = "/c"`, `path = "/opt/tf-plugins"`, `exclude = ["registry.terraform.io/hashicorp/aws"]`} {
