@@ -13,9 +13,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -248,13 +250,28 @@ func (e *emulation) apply(ctx context.Context) (applied int) {
 }
 
 // replan plans every applied stack again: any change means the stack does
-// not converge (a provider default it fights, or an emulator gap).
+// not converge (a provider default it fights, or an emulator gap). Nothing
+// is applied any more, so the plans only read: they run side by side, as
+// many at once as there are CPUs, last stack first (the global stack reads
+// the most and is the longest).
 func (e *emulation) replan(ctx context.Context) {
+	codes := make([]int, len(e.stacks))
+	sem := make(chan struct{}, max(1, runtime.NumCPU()))
+	var wg sync.WaitGroup
+	for i := len(e.stacks) - 1; i >= 0; i-- {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			s := &e.stacks[i]
+			s.Replan, codes[i] = e.run(ctx, s, "replan", "plan", "-detailed-exitcode", "-input=false", "-lock=false", "-no-color")
+			e.tf.logf("emulator %-28s replan %s %s", s.Stack, s.Replan.Status(), secs(s.Replan))
+		}()
+	}
+	wg.Wait()
 	for i := range e.stacks {
-		s := &e.stacks[i]
-		var code int
-		s.Replan, code = e.run(ctx, s, "replan", "plan", "-detailed-exitcode", "-input=false", "-lock=false", "-no-color")
-		e.tf.logf("emulator %-28s replan %s %s", s.Stack, s.Replan.Status(), secs(s.Replan))
+		s, code := &e.stacks[i], codes[i]
 		switch {
 		case code == 2:
 			summary := planSummary(s.Replan.Log)
@@ -266,11 +283,13 @@ func (e *emulation) replan(ctx context.Context) {
 	}
 }
 
-// destroy destroys the first n stacks in reverse order.
+// destroy destroys the first n stacks in reverse order. It does not refresh
+// first: the state is what apply just wrote, on an emulator nothing else
+// changes, and the refresh is 5-8 s per stack of calls to moto.
 func (e *emulation) destroy(ctx context.Context, n int) {
 	for i := n - 1; i >= 0; i-- {
 		s := &e.stacks[i]
-		s.Destroy, _ = e.run(ctx, s, "destroy", "destroy", "-auto-approve", "-input=false", "-no-color")
+		s.Destroy, _ = e.run(ctx, s, "destroy", "destroy", "-refresh=false", "-auto-approve", "-input=false", "-no-color")
 		e.tf.logf("emulator %-28s destroy %s %s", s.Stack, s.Destroy.Status(), secs(s.Destroy))
 		if !s.Destroy.OK {
 			e.fail(s.Stack, "destroy", s.Destroy)
@@ -400,7 +419,10 @@ func startMoto(ctx context.Context, port int, logPath string) (*motoServer, erro
 	defer logf.Close() // the child holds its own descriptor
 	cmd := exec.Command("moto_server", "-H", "127.0.0.1", "-p", strconv.Itoa(port))
 	// moto's account (123456789012) then has AWS managed policies to attach.
-	cmd.Env = append(os.Environ(), "MOTO_IAM_LOAD_MANAGED_POLICIES=true")
+	// A DNS-validated ACM certificate turns ISSUED at once instead of 60 s
+	// after its request (moto's default): the global stack's certificate
+	// validation then waits for its records, not for a timer (-28 s).
+	cmd.Env = append(os.Environ(), "MOTO_IAM_LOAD_MANAGED_POLICIES=true", "MOTO_ACM_VALIDATION_WAIT=0")
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // stopped by us, after destroy, not by Ctrl-C
 	if err := cmd.Start(); err != nil {
