@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -39,25 +40,48 @@ func (tf *terraform) offlineTogether(ctx context.Context, opts Options, results 
 		return false
 	}
 	dir := togetherDir(opts.Scratch)
-	calls := map[string]any{}
 	for i, r := range results {
 		if cfgs[i] == nil || !moduleName.MatchString(r.Stack) {
 			return false
 		}
-		rel, err := filepath.Rel(dir, scratchStackDir(opts.Scratch, r.Stack))
-		if err != nil {
-			return false
-		}
-		calls[r.Stack] = map[string]any{"source": filepath.ToSlash(rel)}
 	}
-	root, _ := json.MarshalIndent(map[string]any{"module": calls}, "", "  ")
 	if err := os.RemoveAll(dir); err != nil {
 		return false
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return false
 	}
-	if err := os.WriteFile(filepath.Join(dir, "main.tf.json"), root, 0o644); err != nil {
+	shared, err := shareProviders(opts.Scratch, stackNames(results))
+	if err != nil {
+		tf.logf("offline %d stacks together: sharing provider configurations: %v; each module keeps its own", len(results), err)
+		shared = nil
+	}
+	root := map[string]any{}
+	calls := map[string]any{}
+	for _, r := range results {
+		source := scratchStackDir(opts.Scratch, r.Stack)
+		call := map[string]any{}
+		if shared != nil {
+			source = sharedModuleDir(opts.Scratch, r.Stack)
+			call["providers"] = shared.passes[r.Stack]
+		}
+		rel, err := filepath.Rel(dir, source)
+		if err != nil {
+			return false
+		}
+		call["source"] = "./" + filepath.ToSlash(rel)
+		if strings.HasPrefix(rel, "..") {
+			call["source"] = filepath.ToSlash(rel)
+		}
+		calls[r.Stack] = call
+	}
+	root["module"] = calls
+	if shared != nil {
+		root["terraform"] = map[string]any{"required_providers": map[string]any{"aws": shared.required}}
+		root["provider"] = map[string]any{"aws": shared.root}
+	}
+	data, _ := json.MarshalIndent(root, "", "  ")
+	if err := os.WriteFile(filepath.Join(dir, "main.tf.json"), data, 0o644); err != nil {
 		return false
 	}
 
@@ -84,7 +108,7 @@ func (tf *terraform) offlineTogether(ctx context.Context, opts Options, results 
 		var out strings.Builder
 		show, _ = tf.run(ctx, dir, logPath(opts.Scratch, name, "show"), &out, "show", "-json", "-no-color", planFile)
 		if show.OK {
-			split, err = splitPlanJSON([]byte(out.String()), stackNames(results))
+			split, err = splitPlanJSON([]byte(out.String()), stackNames(results), shared)
 		}
 		if !show.OK || err != nil {
 			tf.logf("offline %d stacks together: show failed (%v), checking each on its own", len(results), err)
@@ -171,7 +195,11 @@ func moduleCounts(logPath string) (map[string][3]int, error) {
 // resource changes, planned values and configuration, with the
 // "module.<stack>." prefix taken off every address. Root outputs are not in
 // it (a module's outputs are not part of a plan's output changes).
-func splitPlanJSON(data []byte, stacks []string) (map[string][]byte, error) {
+//
+// With shared provider configurations (share.go) a stack's provider_config
+// is rebuilt from the root's configurations it was given, under its own keys,
+// and its resources' provider_config_key point at those keys again.
+func splitPlanJSON(data []byte, stacks []string, shared *sharedProviders) (map[string][]byte, error) {
 	var all struct {
 		FormatVersion    string           `json:"format_version"`
 		TerraformVersion string           `json:"terraform_version"`
@@ -208,17 +236,35 @@ func splitPlanJSON(data []byte, stacks []string) (map[string][]byte, error) {
 			}
 		}
 		providers := map[string]any{}
+		keys := map[string]string{} // provider_config_key in the combined plan -> in the stack's own
 		for key, p := range all.Configuration.ProviderConfig {
 			if k, ok := strings.CutPrefix(key, prefix+":"); ok {
 				p = unprefix(p, prefix).(map[string]any)
 				delete(p, "module_address")
 				providers[k] = p
+				keys[key] = k
 			}
 		}
 		var config any = map[string]any{}
 		if call, ok := all.Configuration.RootModule.ModuleCalls[stack]; ok {
 			config = call["module"]
 		}
+		if shared != nil {
+			maps.Copy(keys, shared.localKeys(stack))
+			for local, rootKey := range shared.passes[stack] {
+				p, ok := all.Configuration.ProviderConfig[rootKey]
+				if !ok {
+					return nil, fmt.Errorf("the combined plan has no provider configuration %s (%s of %s)", rootKey, local, stack)
+				}
+				p = maps.Clone(p)
+				delete(p, "alias")
+				if alias, ok := strings.CutPrefix(local, "aws."); ok {
+					p["alias"] = alias
+				}
+				providers[local] = p
+			}
+		}
+		config = rekeyProviders(config, keys)
 		doc, err := json.Marshal(map[string]any{
 			"format_version":    all.FormatVersion,
 			"terraform_version": all.TerraformVersion,
@@ -232,6 +278,31 @@ func splitPlanJSON(data []byte, stacks []string) (map[string][]byte, error) {
 		out[stack] = doc
 	}
 	return out, nil
+}
+
+// rekeyProviders copies v with every provider_config_key in it mapped
+// through keys (a key not in it stays).
+func rekeyProviders(v any, keys map[string]string) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, x := range v {
+			if s, ok := x.(string); ok && k == "provider_config_key" {
+				if local, ok := keys[s]; ok {
+					x = local
+				}
+			}
+			out[k] = rekeyProviders(x, keys)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = rekeyProviders(x, keys)
+		}
+		return out
+	}
+	return v
 }
 
 // unprefix copies v with prefix ("module.<stack>") taken off the address and
