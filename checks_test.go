@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -18,53 +19,13 @@ import (
 // moto_server, re-plans clean and destroys. Both work on copies in scratch
 // folders; the synthesized output and any real state stay untouched.
 
-// TestEveryStackValidatesAndPlansOffline runs terraform plan -refresh=false
-// (fake credentials, stub upstream state), which validates first, on every
-// stack of every example environment (terraform validate runs only after a
-// failed plan).
-func TestEveryStackValidatesAndPlansOffline(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs terraform on every stack")
-	}
-	if err := harness.RequireTerraform(); err != nil {
-		t.Fatal(err)
-	}
-	stacks, err := harness.ReadManifest(synthDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := 3 * len(synthEnvs); len(stacks) != want {
-		t.Fatalf("%d stacks in the manifest, want %d", len(stacks), want)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
-	defer cancel()
-	results, err := harness.Offline(ctx, harness.Options{Scratch: filepath.Join(t.TempDir(), "offline"), Parallel: runtime.NumCPU()}, stacks)
-	if err != nil {
-		t.Error(err)
-	}
-	if len(results) != len(stacks) {
-		t.Fatalf("%d results for %d stacks", len(results), len(stacks))
-	}
-	for _, r := range results {
-		if !r.Validate.OK || !r.Plan.OK {
-			t.Errorf("%s: validate %s, plan %s\n%s%s", r.Stack, r.Validate.Status(), r.Plan.Status(), r.Validate.Output, r.Plan.Output)
-			continue
-		}
-		// A regional stack that plans nothing would mean its constructs vanished.
-		if !strings.HasSuffix(r.Stack, "-"+config.RoleGlobal) && r.Adds < 30 {
-			t.Errorf("%s plans only %d additions", r.Stack, r.Adds)
-		}
-		if r.Changes != 0 || r.Destroys != 0 {
-			t.Errorf("%s: a plan on empty state changes %d and destroys %d", r.Stack, r.Changes, r.Destroys)
-		}
-	}
-}
-
 // TestEmulatorDeploysAcmeLocal applies acme-local's three stacks on
 // moto_server in DAG order with real remote state between them, re-plans
 // (no changes allowed) and destroys. It re-runs itself inside a private
 // network namespace (unshare -rn) so a missed endpoint fails instead of
-// reaching out.
+// reaching out. The deploy takes minutes, nearly all of it the AWS provider's
+// fixed waiters, so the child starts first and runs while the package's other
+// tests do (t.Parallel after Start); its log is printed in one piece at the end.
 func TestEmulatorDeploysAcmeLocal(t *testing.T) {
 	if testing.Short() {
 		t.Skip("deploys on moto_server (minutes)")
@@ -79,8 +40,15 @@ func TestEmulatorDeploysAcmeLocal(t *testing.T) {
 			}
 		}
 		cmd := harness.ReexecInNetns([]string{os.Args[0], "-test.run=^TestEmulatorDeploysAcmeLocal$", "-test.v", "-test.timeout=25m"}, os.Environ())
-		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-		if err := cmd.Run(); err != nil {
+		var out bytes.Buffer // read only after Wait
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Start(); err != nil {
+			t.Fatalf("starting the emulator deploy in a private network namespace: %v", err)
+		}
+		t.Parallel()
+		err := cmd.Wait()
+		t.Logf("emulator deploy in a private network namespace:\n%s", out.String())
+		if err != nil {
 			t.Fatalf("emulator deploy in a private network namespace: %v", err)
 		}
 		return
@@ -122,6 +90,48 @@ func TestEmulatorDeploysAcmeLocal(t *testing.T) {
 	}
 	if vpc := rep.Stacks[0].Outputs["vpc_id"]; !strings.HasPrefix(vpc, "vpc-") {
 		t.Errorf("acme-local-primary's vpc_id output is %q, want a VPC id from the emulator", vpc)
+	}
+}
+
+// TestEveryStackValidatesAndPlansOffline runs terraform plan -refresh=false
+// (fake credentials, stub upstream state), which validates first, on every
+// stack of every example environment (terraform validate runs only after a
+// failed plan).
+func TestEveryStackValidatesAndPlansOffline(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs terraform on every stack")
+	}
+	if err := harness.RequireTerraform(); err != nil {
+		t.Fatal(err)
+	}
+	stacks, err := harness.ReadManifest(synthDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 3 * len(synthEnvs); len(stacks) != want {
+		t.Fatalf("%d stacks in the manifest, want %d", len(stacks), want)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	defer cancel()
+	results, err := harness.Offline(ctx, harness.Options{Scratch: filepath.Join(t.TempDir(), "offline"), Parallel: runtime.NumCPU()}, stacks)
+	if err != nil {
+		t.Error(err)
+	}
+	if len(results) != len(stacks) {
+		t.Fatalf("%d results for %d stacks", len(results), len(stacks))
+	}
+	for _, r := range results {
+		if !r.Validate.OK || !r.Plan.OK {
+			t.Errorf("%s: validate %s, plan %s\n%s%s", r.Stack, r.Validate.Status(), r.Plan.Status(), r.Validate.Output, r.Plan.Output)
+			continue
+		}
+		// A regional stack that plans nothing would mean its constructs vanished.
+		if !strings.HasSuffix(r.Stack, "-"+config.RoleGlobal) && r.Adds < 30 {
+			t.Errorf("%s plans only %d additions", r.Stack, r.Adds)
+		}
+		if r.Changes != 0 || r.Destroys != 0 {
+			t.Errorf("%s: a plan on empty state changes %d and destroys %d", r.Stack, r.Changes, r.Destroys)
+		}
 	}
 }
 
