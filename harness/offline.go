@@ -42,6 +42,11 @@ const offlineOverrideFile = "zz_offline_override.tf.json"
 // A failing stack does not stop the others; the error joins every failure,
 // naming stack and step. Results are in the order of stacks.
 func Offline(ctx context.Context, opts Options, stacks []Stack) ([]Result, error) {
+	if opts.CacheWarm == nil {
+		opts.CacheWarm = func() {}
+	}
+	opts.CacheWarm = sync.OnceFunc(opts.CacheWarm)
+	defer opts.CacheWarm() // whatever happened, nothing installs after this
 	tf, err := newTerraform(&opts)
 	if err != nil {
 		return nil, err

@@ -262,9 +262,13 @@ func TestOfflineInvalidStack(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	results, err := Offline(ctx, Options{Scratch: t.TempDir(), Log: testLog{t}}, stacks)
+	warmCalls := 0
+	results, err := Offline(ctx, Options{Scratch: t.TempDir(), Log: testLog{t}, CacheWarm: func() { warmCalls++ }}, stacks)
 	if err == nil || !strings.Contains(err.Error(), "fix-primary: validate failed") {
 		t.Errorf("want the invalid stack's validate failure named, got %v", err)
+	}
+	if warmCalls != 1 { // the one run for all stacks failed, each stack ran its own
+		t.Errorf("CacheWarm called %d times, want once", warmCalls)
 	}
 	for _, r := range results {
 		switch r.Stack {
@@ -289,8 +293,24 @@ func testOffline(t *testing.T, outdir string) {
 	defer cancel()
 	start := time.Now()
 	scratch := t.TempDir()
-	results, err := Offline(ctx, Options{Scratch: scratch, Log: testLog{t}}, stacks)
+	cache := filepath.Join(t.TempDir(), "plugin-cache")
+	// CacheWarm comes once, after the one init filled the cache and before
+	// the plan starts, so that an emulator deploy can start that early.
+	warmCalls := 0
+	warm := func() {
+		warmCalls++
+		if found, _ := filepath.Glob(filepath.Join(cache, "registry.terraform.io", "hashicorp", "aws", "*", "*", "terraform-provider-aws_*")); len(found) == 0 {
+			t.Errorf("CacheWarm called before the AWS provider is in the plugin cache %s", cache)
+		}
+		if _, err := os.Stat(logPath(scratch, "(together)", "plan")); err == nil {
+			t.Error("CacheWarm called only after the plan started")
+		}
+	}
+	results, err := Offline(ctx, Options{Scratch: scratch, PluginCacheDir: cache, Log: testLog{t}, CacheWarm: warm}, stacks)
 	t.Logf("offline check of %d stacks: %s", len(stacks), time.Since(start).Round(time.Millisecond))
+	if warmCalls != 1 {
+		t.Errorf("CacheWarm called %d times, want once", warmCalls)
+	}
 	if err != nil {
 		for _, r := range results {
 			for _, s := range []StepResult{r.Init, r.Validate, r.Plan, r.Show} {

@@ -39,6 +39,11 @@ type Options struct {
 	PluginCacheDir string
 	// Log receives a line per finished step; nil discards them.
 	Log io.Writer
+	// CacheWarm, when set, is called once by Offline as soon as it installs
+	// no more providers into PluginCacheDir, so that another Terraform run
+	// may init against the cache while Offline goes on planning (concurrent
+	// installs into one cache are not safe).
+	CacheWarm func()
 }
 
 // StepResult is the outcome of one Terraform command.

@@ -91,6 +91,7 @@ func (tf *terraform) offlineTogether(ctx context.Context, opts Options, results 
 		tf.logf("offline %d stacks together: init failed, checking each on its own", len(results))
 		return false
 	}
+	opts.CacheWarm() // one init installed every stack's providers
 	planFile := filepath.Join(dir, "offline.tfplan")
 	plan, _ := tf.run(ctx, dir, logPath(opts.Scratch, name, "plan"), nil, planArgs(planFile)...)
 	if !plan.OK {

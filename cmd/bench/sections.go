@@ -266,16 +266,17 @@ func (b *bench) check(runs int) error {
 }
 
 // emulator measures the deploy of acme-local on moto_server: cmd/check for
-// that environment (its offline checks, then apply, re-plan, destroy).
+// that environment (apply, re-plan, destroy, with its offline checks
+// running alongside).
 func (b *bench) emulator(runs int) error {
 	bin, out, ok, err := b.checker()
 	if err != nil || !ok {
 		return err
 	}
-	if err := b.checkSeries("acme-local: offline checks + emulator deploy", "cmd/check -envs acme-local: apply, re-plan, destroy on moto_server", bin, runs, "-outdir", out, "-envs", "acme-local"); err != nil {
+	if err := b.checkSeries("acme-local: emulator deploy + offline checks", "cmd/check -envs acme-local: apply, re-plan, destroy on moto_server; offline checks alongside", bin, runs, "-outdir", out, "-envs", "acme-local"); err != nil {
 		return err
 	}
 	st := b.results[len(b.results)-1].stats()
-	b.checks = append(b.checks, fmt.Sprintf("emulator deploy of acme-local < 5 min: %s (min %s, median %s, including its offline checks)", verdict(st.medWall < 5*time.Minute), secs(st.minWall), secs(st.medWall)))
+	b.checks = append(b.checks, fmt.Sprintf("emulator deploy of acme-local < 5 min: %s (min %s, median %s, its offline checks alongside)", verdict(st.medWall < 5*time.Minute), secs(st.minWall), secs(st.medWall)))
 	return nil
 }
