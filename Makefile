@@ -18,9 +18,11 @@ setup:
 	@command -v moto_server >/dev/null || { echo "moto_server is missing: pip install 'moto[server]==5.2.1'" >&2; exit 1; }
 
 # Synthesize every example environment, validate and plan every stack
-# offline, deploy acme-local on the emulator, print a summary.
+# offline, deploy acme-local on the emulator, print a summary; then draw
+# every environment from the synthesized stacks into docs/diagrams.
 check:
 	go run ./cmd/check
+	go run ./cmd/diagram
 
 # Every test: config, constructs, golden files, validate, offline plan, emulator.
 test: setup
