@@ -57,6 +57,9 @@ type Environment struct {
 	RegistryReplication []ReplicationRule `yaml:"-"`
 	// Monitoring: alert recipients, alarm thresholds, log retention, budget.
 	Monitoring Monitoring `yaml:"monitoring"`
+	// Usage is what the cost estimate assumes about traffic and activity
+	// (usage.go); it changes nothing that is synthesized.
+	Usage Usage `yaml:"usage"`
 	// Emulator, when set, points every AWS provider at an AWS emulator
 	// (moto_server) with test credentials, like LocalStack's tflocal.
 	Emulator *Emulator `yaml:"emulator"`

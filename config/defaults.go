@@ -47,6 +47,7 @@ func (e *Environment) ApplyDefaults() {
 	e.Database.applyDefaults(prod)
 	e.applyEdgeDefaults(prod)
 	e.applyDeliveryDefaults(prod)
+	e.Usage.applyDefaults()
 	if e.Backend.Type == "" {
 		e.Backend.Type = BackendLocal
 	}

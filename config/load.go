@@ -167,7 +167,7 @@ var configTypes = map[string]reflect.Type{}
 
 func init() {
 	for _, v := range []any{Environment{}, Region{}, Network{}, Service{}, Registry{}, LoadBalancer{}, Certificate{}, Backend{}, S3Backend{}, CloudBackend{}, Emulator{}, Database{}, Replica{},
-		DNS{}, HealthCheck{}, CDN{}, WAF{}, Monitoring{}, Budget{}, Alarms{}, AlarmSettings{}, Repository{}, Pipeline{}, Build{}} {
+		DNS{}, HealthCheck{}, CDN{}, WAF{}, Monitoring{}, Budget{}, Alarms{}, AlarmSettings{}, Repository{}, Pipeline{}, Build{}, Usage{}} {
 		t := reflect.TypeOf(v)
 		configTypes[t.Name()] = t
 	}

@@ -52,6 +52,7 @@ func (e *Environment) Validate() error {
 	e.validateDelivery(c)
 	e.validateEmulator(c)
 	e.validateMonitoring(c)
+	e.validateUsage(c)
 	if len(c.list) == 0 {
 		return nil
 	}
