@@ -4,7 +4,10 @@
 // in milliseconds and every problem is reported before a construct runs.
 package config
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Tier selects production-grade defaults (Multi-AZ, deletion protection, a NAT
 // gateway per AZ, interface endpoints) or cheaper development ones.
@@ -170,6 +173,15 @@ func (e *Environment) ID() string { return e.Customer + "-" + e.Name }
 
 // StackName is the stack of the given role, e.g. acme-prod-primary.
 func (e *Environment) StackName(role string) string { return fmt.Sprintf("%s-%s", e.ID(), role) }
+
+// EnvOfStack is the environment id of a stack name: the name without its
+// role (acme-prod-primary -> acme-prod).
+func EnvOfStack(stack string) string {
+	if i := strings.LastIndex(stack, "-"); i > 0 {
+		return stack[:i]
+	}
+	return stack
+}
 
 // Production reports whether production-grade defaults apply.
 func (e *Environment) Production() bool { return e.Tier == TierProduction }

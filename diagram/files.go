@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
+	"github.com/multiregion/multiregion/config"
 	"github.com/multiregion/multiregion/harness"
 )
 
@@ -69,7 +69,7 @@ func FromManifest(outdir string, envs []string) (map[string][]Stack, error) {
 	}
 	out := map[string][]Stack{}
 	for _, s := range stacks {
-		env := EnvOf(s.Name)
+		env := config.EnvOfStack(s.Name)
 		if len(envs) > 0 && !contains(envs, env) {
 			continue
 		}
@@ -85,14 +85,6 @@ func FromManifest(outdir string, envs []string) (map[string][]Stack, error) {
 		}
 	}
 	return out, nil
-}
-
-// EnvOf is the environment of a stack: its name without the role.
-func EnvOf(stack string) string {
-	if i := strings.LastIndex(stack, "-"); i > 0 {
-		return stack[:i]
-	}
-	return stack
 }
 
 func contains(list []string, s string) bool {
