@@ -154,13 +154,15 @@ func check(ctx context.Context, f flags) error {
 	printOutputs(reports)
 	printFailures(os.Stdout, results, reports)
 	printSummary(os.Stdout, results, reports)
+	var costErr error
 	if envs, err := config.LoadDir(filepath.Join(repo, config.DefaultDir), f.envs); err == nil {
 		printFailover(os.Stdout, envs)
+		costErr = printCost(os.Stdout, results, envs, filepath.Join(checkDir, "cost.json"))
 	}
 	fmt.Printf("\nsynth %.1fs, offline %.1fs, emulator %.1fs (alongside offline), total %.1fs\n",
 		synthTime.Seconds(), r.offlineTime.Seconds(), r.emulatorTime.Seconds(), time.Since(start).Seconds())
 
-	errs := []error{offlineErr, emulatorErr}
+	errs := []error{offlineErr, emulatorErr, costErr}
 	for _, r := range reports {
 		if r.Error != "" {
 			errs = append(errs, fmt.Errorf("emulator %s: %s", r.Env, r.Error))
