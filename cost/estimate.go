@@ -69,6 +69,7 @@ type Total struct {
 // Estimate is the monthly cost of one environment.
 type Estimate struct {
 	Env      string             `json:"environment"`
+	Tier     string             `json:"tier,omitempty"`
 	Monthly  float64            `json:"monthly_usd"`
 	Stacks   []Total            `json:"stacks"`
 	Services []Total            `json:"services"` // largest first: the cost drivers

@@ -203,6 +203,7 @@ func FromResults(results []harness.Result, envs []*config.Environment, prices *P
 		if err != nil {
 			return nil, fmt.Errorf("estimating %s: %w", e.ID(), err)
 		}
+		est.Tier = string(e.Tier)
 		out = append(out, est)
 	}
 	if len(out) == 0 {

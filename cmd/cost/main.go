@@ -3,7 +3,8 @@
 // cost), printing the bill of materials, the total per stack and the top
 // cost drivers. With -what-if-tier it also estimates the same environment at
 // another tier (its file with only `tier` changed, synthesized and planned
-// the same way) and prints the difference. All work happens under
+// the same way) and prints the difference, and the comparison with the
+// reference estimate as Markdown (the block docs/cost.md shows). All work happens under
 // .check/cost; nothing else changes.
 //
 //	go run ./cmd/cost -env acme-prod [-what-if-tier development] [-json]
@@ -83,5 +84,7 @@ func run(ctx context.Context, env string, whatIf config.Tier, asJSON, verbose bo
 	cost.WriteBill(os.Stdout, est)
 	fmt.Println()
 	cost.WriteComparison(os.Stdout, cmp)
+	fmt.Println()
+	cost.WriteReference(os.Stdout, cmp)
 	return nil
 }
