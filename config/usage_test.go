@@ -1,6 +1,12 @@
 package config
 
-import "testing"
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"testing"
+)
 
 // Every usage rule, one bad file each: exactly one problem naming the file,
 // the dotted field, the value and what is allowed.
@@ -41,5 +47,32 @@ func TestUsageDefaults(t *testing.T) {
 	}
 	if UsageDefaults.RequestsMillions <= 0 || UsageDefaults.BuildMinutes <= 0 || UsageDefaults.LoadBalancerLCUs <= 0 {
 		t.Errorf("defaults %+v assume no traffic", UsageDefaults)
+	}
+}
+
+// TestUsageDocumented: docs/cost.md's table of usage keys names every key
+// once, with the default the code applies.
+func TestUsageDocumented(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "docs", "cost.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := regexp.MustCompile("(?m)^\\| `([a-z_]+)` \\| ([0-9.]+) \\|")
+	rows := row.FindAllStringSubmatch(string(data), -1)
+	if n := reflect.TypeOf(Usage{}).NumField(); len(rows) != n {
+		t.Fatalf("docs/cost.md documents %d usage keys, the config has %d", len(rows), n)
+	}
+	// The documented defaults, written as a file's usage section, must give
+	// exactly the defaults (and every key must be a real one).
+	body := minimal + "usage:\n"
+	for _, r := range rows {
+		body += "  " + r[1] + ": " + r[2] + "\n"
+	}
+	env, err := Parse("envs/acme-dev.yaml", []byte(body))
+	if err != nil {
+		t.Fatalf("documented usage keys: %v", err)
+	}
+	if got := env.Usage.Values(); got != UsageDefaults {
+		t.Errorf("documented defaults %+v, code's %+v", got, UsageDefaults)
 	}
 }

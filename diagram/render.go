@@ -182,20 +182,6 @@ func (g *Graph) dot(reversed bool) []byte {
 		for _, n := range rows[1] {
 			fmt.Fprintf(&b, "  rows -> %s [style=invis];\n", n.ID)
 		}
-		// Regional stacks left to right in the order given (primary first):
-		// their state nodes on one rank, joined by invisible edges.
-		var states []string
-		for _, k := range g.Root.Clusters {
-			if k.Kind == "stack" && k.Row == 1 && len(k.Nodes) > 0 {
-				states = append(states, k.Nodes[0].ID)
-			}
-		}
-		if len(states) > 1 {
-			fmt.Fprintf(&b, "  { rank=same; %s; }\n", strings.Join(states, "; "))
-			for i := 1; i < len(states); i++ {
-				fmt.Fprintf(&b, "  %s -> %s [style=invis];\n", states[i-1], states[i])
-			}
-		}
 		top := map[string]bool{}
 		for _, n := range rows[0] {
 			top[n.ID] = true
