@@ -75,4 +75,12 @@ func TestUsageDocumented(t *testing.T) {
 	if got := env.Usage.Values(); got != UsageDefaults {
 		t.Errorf("documented defaults %+v, code's %+v", got, UsageDefaults)
 	}
+	// The documented example is a valid usage section.
+	example := regexp.MustCompile("(?s)```yaml\n(usage:\n.*?)```").FindStringSubmatch(string(data))
+	if example == nil {
+		t.Fatal("docs/cost.md has no usage example")
+	}
+	if _, err := Parse("envs/acme-prod.yaml", []byte(minimal+example[1])); err != nil {
+		t.Errorf("the documented example: %v", err)
+	}
 }
