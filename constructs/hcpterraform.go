@@ -100,7 +100,9 @@ func RunRolePolicy(p *RunRoleProps) PolicyDocument {
 	for _, s := range p.Services {
 		actions = append(actions, s+":*")
 	}
-	iamARN := func(kind string) string { return fmt.Sprintf("arn:aws:iam::%s:%s/%s*", p.Account, kind, p.ManagedPrefix) }
+	iamARN := func(kind string) string {
+		return fmt.Sprintf("arn:aws:iam::%s:%s/%s*", p.Account, kind, p.ManagedPrefix)
+	}
 	self := fmt.Sprintf("arn:aws:iam::%s:role/%s", p.Account, p.Name)
 	st := []Statement{
 		{Sid: "PlatformServices", Effect: "Allow", Action: actions, Resource: []string{"*"}},

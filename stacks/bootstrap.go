@@ -109,4 +109,3 @@ func accountsOf(envs []*config.Environment) []*config.Account {
 	}
 	return out
 }
-

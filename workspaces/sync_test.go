@@ -21,7 +21,7 @@ import (
 type fakeAPI struct {
 	t        *testing.T
 	mu       sync.Mutex
-	projects map[string]string            // name -> id
+	projects map[string]string             // name -> id
 	ws       map[string]*fakeWorkspace     // name -> workspace
 	vars     map[string]map[string]fakeVar // workspace id -> key -> var
 	writes   []string                      // "METHOD path" of every change
