@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	tfe "github.com/hashicorp/go-tfe"
 )
@@ -24,21 +25,21 @@ func (f *File) Hostname() (string, error) {
 	return host, nil
 }
 
-// Token is the API token for host: TFE_TOKEN, else the one `terraform
-// login <host>` saved in the Terraform CLI's credentials file.
+// Token is the API token for host: TFE_TOKEN, else Terraform's own
+// TF_TOKEN_<host> variable (dots as underscores), else the one `terraform
+// login <host>` saved in ~/.terraform.d/credentials.tfrc.json.
 func Token(host string) (string, error) {
 	if t := os.Getenv("TFE_TOKEN"); t != "" {
 		return t, nil
 	}
-	dir := os.Getenv("TF_CLI_CONFIG_DIR") // where terraform login writes, if moved
-	if dir == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return "", err
-		}
-		dir = filepath.Join(home, ".terraform.d")
+	if t := os.Getenv("TF_TOKEN_" + strings.NewReplacer(".", "_", "-", "__").Replace(host)); t != "" {
+		return t, nil
 	}
-	path := filepath.Join(dir, "credentials.tfrc.json")
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(home, ".terraform.d", "credentials.tfrc.json")
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return "", fmt.Errorf("no API token for %s: set TFE_TOKEN or run terraform login %s (%v)", host, host, err)

@@ -2,7 +2,8 @@
 // Enterprise) workspaces that cdktf.out/workspaces.json describes: projects,
 // workspaces, their dynamic-credential variables and remote-state
 // consumers. It prints what it would do and changes nothing unless -apply
-// is given. The token comes from TFE_TOKEN or `terraform login`.
+// is given. The token comes from TFE_TOKEN or `terraform login`; the API
+// address from -address, else TFE_ADDRESS, else the workspaces' host.
 //
 //	go run ./cmd/workspaces [-file cdktf.out/workspaces.json] [-address https://app.terraform.io] [-apply]
 package main
@@ -11,6 +12,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 
@@ -18,18 +20,24 @@ import (
 )
 
 func main() {
-	file := flag.String("file", "cdktf.out/"+workspaces.FileName, "the workspaces file the app writes")
-	address := flag.String("address", "", "API address (default: https://<hostname of the workspaces>)")
-	apply := flag.Bool("apply", false, "create and update; without it, only print what would change")
-	flag.Parse()
-	if err := run(*file, *address, *apply); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	err := run(ctx, os.Args[1:], os.Stdout)
+	stop()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "workspaces:", err)
 		os.Exit(1)
 	}
 }
 
-func run(file, address string, apply bool) error {
-	f, err := workspaces.Read(file)
+func run(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("workspaces", flag.ContinueOnError)
+	file := fs.String("file", "cdktf.out/"+workspaces.FileName, "the workspaces file the app writes")
+	address := fs.String("address", "", "API address (default: $TFE_ADDRESS, else https://<hostname of the workspaces>)")
+	apply := fs.Bool("apply", false, "create and update; without it, only print what would change")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	f, err := workspaces.Read(*file)
 	if err != nil {
 		return err
 	}
@@ -37,24 +45,26 @@ func run(file, address string, apply bool) error {
 	if err != nil {
 		return err
 	}
-	if address == "" {
-		address = "https://" + host
+	addr := *address
+	if addr == "" {
+		addr = os.Getenv("TFE_ADDRESS")
+	}
+	if addr == "" {
+		addr = "https://" + host
 	}
 	token, err := workspaces.Token(host)
 	if err != nil {
 		return err
 	}
-	client, err := workspaces.NewClient(address, token)
+	client, err := workspaces.NewClient(addr, token)
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := workspaces.Sync(ctx, client, f, apply, os.Stdout); err != nil {
+	if err := workspaces.Sync(ctx, client, f, *apply, stdout); err != nil {
 		return err
 	}
-	if !apply {
-		fmt.Println("dry run: nothing changed; run again with -apply to make these changes")
+	if !*apply {
+		fmt.Fprintln(stdout, "dry run: nothing changed; run again with -apply to make these changes")
 	}
 	return nil
 }
