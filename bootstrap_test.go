@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -442,5 +443,47 @@ func TestStateFailover(t *testing.T) {
 		if !r.Plan.OK || r.Adds == 0 {
 			t.Errorf("%s on the replica: plan %s (+%d)\n%s", r.Stack, r.Plan.Status(), r.Adds, r.Plan.Output)
 		}
+	}
+}
+
+// TestDocsWorkspaceTable: the workspace table in docs/hcp-terraform.md is
+// what cdktf.out/workspaces.json says.
+func TestDocsWorkspaceTable(t *testing.T) {
+	var file workspaces.File
+	readJSON(t, filepath.Join(synthDir, workspaces.FileName), &file)
+	data, err := os.ReadFile(filepath.Join("docs", "hcp-terraform.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []string
+	in := false
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		switch {
+		case strings.HasPrefix(line, "| workspace |"):
+			in = true
+		case in && strings.HasPrefix(line, "|---"):
+		case in && strings.HasPrefix(line, "|"):
+			rows = append(rows, line)
+		default:
+			in = false
+		}
+	}
+	var want []string
+	for _, w := range file.Workspaces {
+		var vars []string
+		for _, v := range w.Variables {
+			vars = append(vars, v.Key+"="+v.Value)
+		}
+		cell := func(s []string) string {
+			if len(s) == 0 {
+				return " "
+			}
+			return " " + strings.Join(s, ", ") + " "
+		}
+		want = append(want, "| "+w.Name+" |"+cell(w.DependsOn)+"|"+cell(w.RemoteStateConsumers)+"|"+cell(vars)+"|")
+	}
+	if strings.Join(rows, "\n") != strings.Join(want, "\n") {
+		t.Errorf("docs/hcp-terraform.md's workspace table:\n%s\nwant:\n%s", strings.Join(rows, "\n"), strings.Join(want, "\n"))
 	}
 }
