@@ -203,6 +203,22 @@ func TestRunRoleTrustNamesExactlyTheWorkspaces(t *testing.T) {
 			if !found {
 				t.Errorf("%s: federated principal %s is not the identity provider of %s", config.RunRoleName(env), fed, host)
 			}
+			for _, p := range s.resources("aws_iam_role_policy") {
+				if !strings.Contains(fmt.Sprint(p["role"]), "run-role-"+env.ID()+"_role") {
+					continue
+				}
+				for _, st := range parsePolicy(t, p["policy"]).Statement {
+					if st.Sid != "PlatformServices" {
+						continue
+					}
+					regions := fmt.Sprint(st.Condition["StringEquals"]["aws:RequestedRegion"])
+					for _, r := range []string{env.Primary.Region, env.Secondary.Region, "us-east-1"} {
+						if !strings.Contains(regions, r) {
+							t.Errorf("%s may deploy only to %s, want %s among them", config.RunRoleName(env), regions, r)
+						}
+					}
+				}
+			}
 			if env.Backend.Type != config.BackendCloud {
 				continue
 			}

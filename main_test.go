@@ -281,7 +281,7 @@ func TestNoAbsolutePaths(t *testing.T) {
 func TestLocalStatePaths(t *testing.T) {
 	for _, name := range stackNames(t) {
 		s := loadStack(t, name)
-		backend := s["terraform"].(map[string]any)["backend"].(map[string]any)
+		backend, _ := s["terraform"].(map[string]any)["backend"].(map[string]any) // none with a cloud block
 		local, ok := backend["local"].(map[string]any)
 		if !ok {
 			continue

@@ -36,8 +36,11 @@ type RunRoleProps struct {
 	// workspace and run phase (see config.CloudBackend.RunSubjects).
 	Subjects []string
 	// Services are the IAM service prefixes of everything the stacks
-	// create besides IAM (PlatformServices).
+	// create besides IAM (PlatformServices), allowed only for requests to
+	// Regions (the environment's two, and us-east-1, where global services
+	// such as CloudFront, Route 53 and Budgets take requests).
 	Services []string
+	Regions  []string
 	// StateObjects and StateKeys, when set, are the state object ARNs
 	// (bucket/prefix*) and KMS keys of an S3 backend the runs use.
 	StateBuckets, StateObjects, StateKeys []string
@@ -105,8 +108,13 @@ func RunRolePolicy(p *RunRoleProps) PolicyDocument {
 	}
 	self := fmt.Sprintf("arn:aws:iam::%s:role/%s", p.Account, p.Name)
 	st := []Statement{
-		{Sid: "PlatformServices", Effect: "Allow", Action: actions, Resource: []string{"*"}},
-		{Sid: "ReadIAM", Effect: "Allow", Action: []string{"iam:Get*", "iam:List*"}, Resource: []string{"*"}},
+		// Resource "*": the stacks create resources whose ARNs exist only
+		// after creation, and describe calls take no resource; the region
+		// condition keeps the grant to the environment's regions.
+		{Sid: "PlatformServices", Effect: "Allow", Action: actions, Resource: []string{"*"},
+			Condition: map[string]map[string]any{"StringEquals": {"aws:RequestedRegion": p.Regions}}},
+		{Sid: "ReadIAM", Effect: "Allow", Action: []string{"iam:Get*", "iam:List*"},
+			Resource: []string{fmt.Sprintf("arn:aws:iam::%s:*", p.Account), "arn:aws:iam::aws:policy/*"}},
 		{Sid: "EnvironmentIAM", Effect: "Allow", Action: []string{"iam:*"}, Resource: []string{iamARN("role"), iamARN("policy"), iamARN("instance-profile")}},
 		{Sid: "ServiceLinkedRoles", Effect: "Allow", Action: []string{"iam:CreateServiceLinkedRole"},
 			Resource: []string{fmt.Sprintf("arn:aws:iam::%s:role/aws-service-role/*", p.Account)}},

@@ -80,6 +80,7 @@ func NewBootstrap(app cdktf.App, a *config.Account) *Bootstrap {
 			Audience:            config.WorkloadIdentityAudience,
 			Subjects:            r.Cloud.RunSubjects(env.StackNames()),
 			Services:            constructs.PlatformServices,
+			Regions:             runRegions(env),
 		}
 		if env.Backend.Type == config.BackendS3 {
 			for _, ref := range []constructs.BucketRef{b.State.Primary, b.State.Replica} {
@@ -93,6 +94,17 @@ func NewBootstrap(app cdktf.App, a *config.Account) *Bootstrap {
 		output(stack, config.RunRoleOutput(env), "TFC_AWS_RUN_ROLE_ARN of "+env.ID()+"'s workspaces: backend.cloud.run_role_arn", role.Arn)
 	}
 	return b
+}
+
+// runRegions are the regions an environment's runs send requests to: its
+// two, and us-east-1, where global services (CloudFront, Route 53, IAM,
+// Budgets, ACM for CloudFront) take theirs.
+func runRegions(env *config.Environment) []string {
+	out := []string{env.Primary.Region, env.Secondary.Region}
+	if !slices.Contains(out, "us-east-1") {
+		out = append(out, "us-east-1")
+	}
+	return out
 }
 
 // accountsOf returns the accounts of envs, once each, by stack name.
