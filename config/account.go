@@ -260,10 +260,11 @@ func (a *Account) resolve() Problems {
 	if a.State.NoncurrentVersionDays == 0 {
 		a.State.NoncurrentVersionDays = 90
 	}
-	if !knownRegion(a.State.Region) {
+	// Regions taken from an environment are checked in its file.
+	if a.File != "" && !knownRegion(a.State.Region) {
 		c.add("state.region", a.State.Region, "one of %s", strings.Join(Regions(), ", "))
 	}
-	if !knownRegion(a.State.ReplicaRegion) || a.State.ReplicaRegion == a.State.Region {
+	if a.File != "" && (!knownRegion(a.State.ReplicaRegion) || a.State.ReplicaRegion == a.State.Region) {
 		c.add("state.replica_region", a.State.ReplicaRegion, "a region other than state.region (%s): one of %s", a.State.Region, strings.Join(Regions(), ", "))
 	}
 	if a.State.NoncurrentVersionDays < 1 {
