@@ -106,6 +106,9 @@ func RunRolePolicy(p *RunRoleProps) PolicyDocument {
 	iamARN := func(kind string) string {
 		return fmt.Sprintf("arn:aws:iam::%s:%s/%s*", p.Account, kind, p.ManagedPrefix)
 	}
+	// IAM takes a resource path of a kind (role/, policy/ ...), not the
+	// account alone.
+	iamAll := func(kind string) string { return fmt.Sprintf("arn:aws:iam::%s:%s/*", p.Account, kind) }
 	self := fmt.Sprintf("arn:aws:iam::%s:role/%s", p.Account, p.Name)
 	st := []Statement{
 		// Resource "*": the stacks create resources whose ARNs exist only
@@ -114,7 +117,7 @@ func RunRolePolicy(p *RunRoleProps) PolicyDocument {
 		{Sid: "PlatformServices", Effect: "Allow", Action: actions, Resource: []string{"*"},
 			Condition: map[string]map[string]any{"StringEquals": {"aws:RequestedRegion": p.Regions}}},
 		{Sid: "ReadIAM", Effect: "Allow", Action: []string{"iam:Get*", "iam:List*"},
-			Resource: []string{fmt.Sprintf("arn:aws:iam::%s:*", p.Account), "arn:aws:iam::aws:policy/*"}},
+			Resource: []string{iamAll("role"), iamAll("policy"), iamAll("instance-profile"), "arn:aws:iam::aws:policy/*"}},
 		{Sid: "EnvironmentIAM", Effect: "Allow", Action: []string{"iam:*"}, Resource: []string{iamARN("role"), iamARN("policy"), iamARN("instance-profile")}},
 		{Sid: "ServiceLinkedRoles", Effect: "Allow", Action: []string{"iam:CreateServiceLinkedRole"},
 			Resource: []string{fmt.Sprintf("arn:aws:iam::%s:role/aws-service-role/*", p.Account)}},
