@@ -30,27 +30,7 @@ func TestEmulatorDeploysAcmeLocal(t *testing.T) {
 	if testing.Short() {
 		t.Skip("deploys on moto_server (minutes)")
 	}
-	if !harness.InPrivateNetns() {
-		if os.Getenv("MULTIREGION_NETNS") != "" {
-			t.Fatal("re-executed for a private network namespace, but not in one")
-		}
-		for _, check := range []func() error{harness.RequireTerraform, harness.RequireMoto, harness.UnshareAvailable} {
-			if err := check(); err != nil {
-				t.Fatal(err)
-			}
-		}
-		cmd := harness.ReexecInNetns([]string{os.Args[0], "-test.run=^TestEmulatorDeploysAcmeLocal$", "-test.v", "-test.timeout=25m"}, os.Environ())
-		var out bytes.Buffer // read only after Wait
-		cmd.Stdout, cmd.Stderr = &out, &out
-		if err := cmd.Start(); err != nil {
-			t.Fatalf("starting the emulator deploy in a private network namespace: %v", err)
-		}
-		t.Parallel()
-		err := cmd.Wait()
-		t.Logf("emulator deploy in a private network namespace:\n%s", out.String())
-		if err != nil {
-			t.Fatalf("emulator deploy in a private network namespace: %v", err)
-		}
+	if !runInPrivateNetns(t, "TestEmulatorDeploysAcmeLocal") {
 		return
 	}
 
@@ -93,6 +73,99 @@ func TestEmulatorDeploysAcmeLocal(t *testing.T) {
 	}
 }
 
+// runInPrivateNetns re-runs the test named in a private network namespace
+// (unshare -rn) and reports whether the caller is already inside one (then
+// it does the work). Outside, the child starts first and runs while the
+// package's other tests do (t.Parallel after Start); its log is printed in
+// one piece at the end, and false comes back.
+func runInPrivateNetns(t *testing.T, name string) bool {
+	t.Helper()
+	if harness.InPrivateNetns() {
+		return true
+	}
+	if os.Getenv("MULTIREGION_NETNS") != "" {
+		t.Fatal("re-executed for a private network namespace, but not in one")
+	}
+	for _, check := range []func() error{harness.RequireTerraform, harness.RequireMoto, harness.UnshareAvailable} {
+		if err := check(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := harness.ReexecInNetns([]string{os.Args[0], "-test.run=^" + name + "$", "-test.v", "-test.timeout=25m"}, os.Environ())
+	var out bytes.Buffer // read only after Wait
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting %s in a private network namespace: %v", name, err)
+	}
+	t.Parallel()
+	err := cmd.Wait()
+	t.Logf("%s in a private network namespace:\n%s", name, out.String())
+	if err != nil {
+		t.Fatalf("%s in a private network namespace: %v", name, err)
+	}
+	return false
+}
+
+// TestEmulatorDeploysBootstrap applies the emulator account's bootstrap
+// stack on moto_server (its own, in its own network namespace, beside the
+// acme-local round trip): state bucket and replica with replication, keys,
+// the HCP Terraform identity provider and the run role; re-plans it (no
+// changes allowed) and destroys it.
+func TestEmulatorDeploysBootstrap(t *testing.T) {
+	if testing.Short() {
+		t.Skip("deploys on moto_server (minutes)")
+	}
+	if !runInPrivateNetns(t, "TestEmulatorDeploysBootstrap") {
+		return
+	}
+	all, err := harness.ReadManifest(synthDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var boot []harness.Stack
+	for _, a := range synthAccounts() {
+		if a.Emulator == nil {
+			continue
+		}
+		for _, s := range all {
+			if s.Name == a.StackName() {
+				boot = append(boot, s)
+			}
+		}
+	}
+	if len(boot) != 1 {
+		t.Fatalf("%d emulated bootstrap stacks, want 1", len(boot))
+	}
+	port, err := harness.EmulatorPort(boot)
+	if err != nil || port == 0 {
+		t.Fatalf("%s's providers point at no local emulator (port %d): %v", boot[0].Name, port, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	defer cancel()
+	rep, err := harness.Emulate(ctx, harness.Options{Scratch: filepath.Join(t.TempDir(), "emulator"), Port: port, Log: testWriter{t}}, boot)
+	t.Logf("emulator round trip: %s", rep.Duration.Round(time.Second))
+	if err != nil {
+		t.Error(err)
+	}
+	if len(rep.Stacks) != 1 {
+		t.Fatalf("the emulator report has %d stacks, want 1", len(rep.Stacks))
+	}
+	s := rep.Stacks[0]
+	for step, r := range map[string]harness.StepResult{"apply": s.Apply, "replan": s.Replan, "destroy": s.Destroy} {
+		if !r.OK {
+			t.Errorf("%s %s: %s\n%s", s.Stack, step, r.Status(), r.Output)
+		}
+	}
+	for _, out := range []string{"state_bucket", "state_replica_bucket", "run_role_arn_acme_local"} {
+		if s.Outputs[out] == "" {
+			t.Errorf("%s: output %s is empty after apply (outputs %v)", s.Stack, out, s.Outputs)
+		}
+	}
+	if arn := s.Outputs["run_role_arn_acme_local"]; arn != "" && arn != "arn:aws:iam::123456789012:role/acme-local-hcp-terraform-run" {
+		t.Errorf("run role ARN %s, want the acme-local run role in the emulator's account", arn)
+	}
+}
+
 // TestEveryStackValidatesAndPlansOffline runs terraform plan -refresh=false
 // (fake credentials, stub upstream state), which validates first, on every
 // stack of every example environment (terraform validate runs only after a
@@ -108,8 +181,8 @@ func TestEveryStackValidatesAndPlansOffline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := 3 * len(synthEnvs); len(stacks) != want {
-		t.Fatalf("%d stacks in the manifest, want %d", len(stacks), want)
+	if want := 3*len(synthEnvs) + len(synthAccounts()); len(stacks) != want {
+		t.Fatalf("%d stacks in the manifest, want %d (3 per environment, a bootstrap per account)", len(stacks), want)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
@@ -125,8 +198,12 @@ func TestEveryStackValidatesAndPlansOffline(t *testing.T) {
 			t.Errorf("%s: validate %s, plan %s\n%s%s", r.Stack, r.Validate.Status(), r.Plan.Status(), r.Validate.Output, r.Plan.Output)
 			continue
 		}
-		// A regional stack that plans nothing would mean its constructs vanished.
-		if !strings.HasSuffix(r.Stack, "-"+config.RoleGlobal) && r.Adds < 30 {
+		// A regional stack that plans nothing would mean its constructs
+		// vanished; a bootstrap stack has two buckets of 8 resources each.
+		switch {
+		case strings.HasSuffix(r.Stack, "-bootstrap") && r.Adds < 20:
+			t.Errorf("%s plans only %d additions", r.Stack, r.Adds)
+		case !strings.HasSuffix(r.Stack, "-bootstrap") && !strings.HasSuffix(r.Stack, "-"+config.RoleGlobal) && r.Adds < 30:
 			t.Errorf("%s plans only %d additions", r.Stack, r.Adds)
 		}
 		if r.Changes != 0 || r.Destroys != 0 {

@@ -169,8 +169,14 @@ func TestStackGraph(t *testing.T) {
 		} `json:"stacks"`
 	}
 	readJSON(t, filepath.Join(synthDir, "manifest.json"), &m)
-	if want := 3 * len(synthEnvs); len(m.Stacks) != want {
-		t.Fatalf("%d stacks, want %d (3 per environment)", len(m.Stacks), want)
+	if want := 3*len(synthEnvs) + len(synthAccounts()); len(m.Stacks) != want {
+		t.Fatalf("%d stacks, want %d (3 per environment, a bootstrap per account)", len(m.Stacks), want)
+	}
+	for _, a := range synthAccounts() {
+		// Applied first, by hand: nothing reads it, it reads nothing.
+		if st, ok := m.Stacks[a.StackName()]; !ok || len(st.Dependencies) != 0 {
+			t.Errorf("bootstrap stack %s: present %v, depends on %v, want present and on nothing", a.StackName(), ok, st.Dependencies)
+		}
 	}
 	for _, env := range synthEnvs {
 		p, s, g := env.StackName(config.RolePrimary), env.StackName(config.RoleSecondary), env.StackName(config.RoleGlobal)
@@ -275,7 +281,7 @@ func TestNoAbsolutePaths(t *testing.T) {
 func TestLocalStatePaths(t *testing.T) {
 	for _, name := range stackNames(t) {
 		s := loadStack(t, name)
-		backend := s["terraform"].(map[string]any)["backend"].(map[string]any)
+		backend, _ := s["terraform"].(map[string]any)["backend"].(map[string]any) // none with a cloud block
 		local, ok := backend["local"].(map[string]any)
 		if !ok {
 			continue

@@ -13,6 +13,7 @@ import (
 	"github.com/multiregion/multiregion/config"
 	"github.com/multiregion/multiregion/internal/nodeenv"
 	"github.com/multiregion/multiregion/stacks"
+	"github.com/multiregion/multiregion/workspaces"
 )
 
 // selectionEnv names the environment variable that selects environments,
@@ -100,6 +101,9 @@ func synthesize(dir string, envs []*config.Environment) error {
 	}
 	defer os.RemoveAll(tmp) // no-op after a successful swap
 	if err := synthesizeInto(tmp, envs); err != nil {
+		return err
+	}
+	if err := workspaces.Write(tmp, envs); err != nil { // what the HCP Terraform workspaces need
 		return err
 	}
 	return swap(tmp, dir)

@@ -66,6 +66,9 @@ type Environment struct {
 	// Emulator, when set, points every AWS provider at an AWS emulator
 	// (moto_server) with test credentials, like LocalStack's tflocal.
 	Emulator *Emulator `yaml:"emulator"`
+	// Account is the AWS account the environment lives in, with its
+	// bootstrap settings. Computed by LoadDir.
+	Account *Account `yaml:"-"`
 }
 
 // Region is one of the two regional halves of an environment.
@@ -143,6 +146,24 @@ type S3Backend struct {
 	DynamoDBTable string `yaml:"dynamodb_table"`
 	// KMSKeyID optionally encrypts state with a customer managed key.
 	KMSKeyID string `yaml:"kms_key_id"`
+	// ReplicaBucket and ReplicaRegion are the bucket's replica in another
+	// region (the bootstrap stack's state_replica_bucket and
+	// state_replica_region outputs).
+	ReplicaBucket string `yaml:"replica_bucket"`
+	ReplicaRegion string `yaml:"replica_region"`
+	// UseReplica points the stacks at the replica: state failover when the
+	// bucket's region is down. Every stack of the environment, and every
+	// read of another stack's state, switches together.
+	UseReplica bool `yaml:"use_replica"`
+}
+
+// Active is the bucket and region state is read from and written to: the
+// replica's when UseReplica is set.
+func (b *S3Backend) Active() (bucket, region string) {
+	if b.UseReplica {
+		return b.ReplicaBucket, b.ReplicaRegion
+	}
+	return b.Bucket, b.Region
 }
 
 // CloudBackend is an HCP Terraform organization; every stack gets a
@@ -151,8 +172,13 @@ type CloudBackend struct {
 	Organization string `yaml:"organization"`
 	// Hostname defaults to app.terraform.io.
 	Hostname string `yaml:"hostname"`
-	// Project optionally groups the workspaces.
+	// Project optionally groups the workspaces (HCP Terraform's "Default
+	// Project" when unset).
 	Project string `yaml:"project"`
+	// RunRoleARN is the IAM role the workspaces' runs assume through
+	// dynamic provider credentials: the bootstrap stack's output
+	// run_role_arn_<customer>_<env>.
+	RunRoleARN string `yaml:"run_role_arn"`
 }
 
 // Emulator is an AWS API emulator every provider of the environment talks to.

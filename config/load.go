@@ -55,6 +55,7 @@ func LoadDir(dir string, selection []string) ([]*Environment, error) {
 	}
 	assignReplication(envs) // registries shared by environments of one account
 	all = append(all, resolveStaging(envs)...)
+	all = append(all, loadAccounts(filepath.Join(filepath.Dir(dir), AccountsDirName), envs)...)
 	selected, err := selectEnvs(envs, selection)
 	if err != nil {
 		all = append(all, Problem{File: dir, Field: "environment selection", Value: strings.Join(selection, ","), Want: err.Error()})
@@ -166,7 +167,7 @@ func decodeProblems(path string, err error) Problems {
 var configTypes = map[string]reflect.Type{}
 
 func init() {
-	for _, v := range []any{Environment{}, Region{}, Network{}, Service{}, Registry{}, LoadBalancer{}, Certificate{}, Backend{}, S3Backend{}, CloudBackend{}, Emulator{}, Database{}, Replica{},
+	for _, v := range []any{Environment{}, Region{}, Network{}, Service{}, Registry{}, LoadBalancer{}, Certificate{}, Backend{}, S3Backend{}, CloudBackend{}, Emulator{}, Account{}, StateBuckets{}, Database{}, Replica{},
 		DNS{}, HealthCheck{}, CDN{}, WAF{}, Monitoring{}, Budget{}, Alarms{}, AlarmSettings{}, Repository{}, Pipeline{}, Build{}, Usage{}} {
 		t := reflect.TypeOf(v)
 		configTypes[t.Name()] = t

@@ -113,7 +113,7 @@ func (e *Environment) validateBackend(c *problems) {
 	case BackendLocal:
 	case BackendS3:
 		if b.S3 == nil {
-			c.add("backend.s3", "", "required for backend type s3: bucket (and optionally region, dynamodb_table, kms_key_id)")
+			c.add("backend.s3", "", "required for backend type s3: bucket (the bootstrap stack's output state_bucket), and optionally region, replica_bucket, replica_region, use_replica, dynamodb_table, kms_key_id")
 			break
 		}
 		if !bucketRe.MatchString(b.S3.Bucket) || strings.Contains(b.S3.Bucket, "..") {
@@ -122,9 +122,15 @@ func (e *Environment) validateBackend(c *problems) {
 		if !knownRegion(b.S3.Region) {
 			c.add("backend.s3.region", b.S3.Region, "one of %s", strings.Join(Regions(), ", "))
 		}
+		if r := b.S3.ReplicaBucket; r != "" && (!bucketRe.MatchString(r) || strings.Contains(r, "..") || r == b.S3.Bucket) {
+			c.add("backend.s3.replica_bucket", r, "an S3 bucket name other than backend.s3.bucket: 3-63 lower-case letters, digits, dots and hyphens")
+		}
+		if r := b.S3.ReplicaRegion; r != "" && (!knownRegion(r) || r == b.S3.Region) {
+			c.add("backend.s3.replica_region", r, "a region other than backend.s3.region (%s): one of %s", b.S3.Region, strings.Join(Regions(), ", "))
+		}
 	case BackendCloud:
 		if b.Cloud == nil {
-			c.add("backend.cloud", "", "required for backend type cloud: organization (and optionally hostname, project)")
+			c.add("backend.cloud", "", "required for backend type cloud: organization, run_role_arn (the bootstrap stack's output run_role_arn_<customer>_<env>), and optionally hostname, project")
 			break
 		}
 		if !orgRe.MatchString(b.Cloud.Organization) {

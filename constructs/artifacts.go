@@ -40,13 +40,18 @@ type ArtifactBucketProps struct {
 // a lifecycle and access logging into a bucket of its own.
 type ArtifactBucket struct {
 	cdk.Construct
+	BucketRef
+	LogBucket *string
+}
+
+// BucketRef is a versioned SSE-KMS bucket as replication sees it.
+type BucketRef struct {
 	Name *string
 	Arn  *string
 	// KeyArn is the key objects are encrypted with.
 	KeyArn *string
 	// Versioning must exist before replication is configured.
 	Versioning cdktf.ITerraformDependable
-	LogBucket  *string
 }
 
 // NewArtifactBucket creates the artifact bucket and its access log bucket.
@@ -89,7 +94,7 @@ func NewArtifactBucket(scope cdk.Construct, id string, p *ArtifactBucketProps) *
 			Lifecycle:   lc,
 		})
 	}
-	return &ArtifactBucket{Construct: c, Name: bucket.Bucket.Bucket(), Arn: bucket.Arn, KeyArn: p.KeyArn, Versioning: bucket.Versioning, LogBucket: logs.Bucket.Bucket()}
+	return &ArtifactBucket{Construct: c, BucketRef: BucketRef{Name: bucket.Bucket.Bucket(), Arn: bucket.Arn, KeyArn: p.KeyArn, Versioning: bucket.Versioning}, LogBucket: logs.Bucket.Bucket()}
 }
 
 // logDeliveryPolicy lets S3 server access logging of this account write
@@ -122,7 +127,7 @@ type BucketReplicationProps struct {
 	// RoleName is the replication role's name (IAM names are global).
 	RoleName string
 	Account  string
-	Source   *ArtifactBucket
+	Source   *BucketRef
 	// SourceRegion is where the source bucket lives; Provider is a
 	// provider of that region (the replication configuration is a setting
 	// of the source bucket).
@@ -130,7 +135,10 @@ type BucketReplicationProps struct {
 	Provider     cdktf.TerraformProvider
 	// Destination is a bucket of the caller's stack; Source must be
 	// versioned before this is applied (it is, in an upstream stack).
-	Destination *ArtifactBucket
+	Destination *BucketRef
+	// SourceInStack makes the rule wait for the source's versioning too,
+	// when the source bucket is in the same stack.
+	SourceInStack bool
 	// DestinationRegion is where the replicas are re-encrypted with the
 	// destination bucket's key.
 	DestinationRegion string
@@ -165,6 +173,10 @@ func NewBucketReplication(scope cdk.Construct, id string, p *BucketReplicationPr
 	if len(p.EmulatorIgnoreChanges) > 0 {
 		lc = &cdktf.TerraformResourceLifecycle{IgnoreChanges: strs(p.EmulatorIgnoreChanges...)}
 	}
+	deps := []cdktf.ITerraformDependable{p.Destination.Versioning}
+	if p.SourceInStack {
+		deps = append(deps, p.Source.Versioning)
+	}
 	s3bucketreplicationconfiguration.NewS3BucketReplicationConfigurationA(c, str("replication"), &s3bucketreplicationconfiguration.S3BucketReplicationConfigurationAConfig{
 		Provider: p.Provider,
 		Bucket:   p.Source.Name,
@@ -186,7 +198,7 @@ func NewBucketReplication(scope cdk.Construct, id string, p *BucketReplicationPr
 		// Both buckets must be versioned before a rule is accepted. The
 		// source lives in an upstream stack (applied, so versioned, first):
 		// a dependency across stacks cannot be expressed in depends_on.
-		DependsOn: &[]cdktf.ITerraformDependable{p.Destination.Versioning},
+		DependsOn: &deps,
 	})
 	return &BucketReplication{Construct: c, RoleArn: role.Arn()}
 }

@@ -34,11 +34,13 @@ type privateBucketProps struct {
 	ACLs bool
 	// Versioned turns versioning on.
 	Versioned bool
-	// RetentionDays before objects expire; ExpireNoncurrent also deletes
-	// replaced versions as long after they were replaced. Abandoned
+	// RetentionDays before objects expire (0: current objects never do);
+	// ExpireNoncurrent also deletes replaced versions as long after they
+	// were replaced, or NoncurrentDays after when that is set. Abandoned
 	// multipart uploads always go after a week.
 	RetentionDays    int
 	ExpireNoncurrent bool
+	NoncurrentDays   int
 	// RuleID names the lifecycle rule (default "expire").
 	RuleID string
 	// Policy renders the bucket policy from the bucket's ARN attribute; it
@@ -49,6 +51,9 @@ type privateBucketProps struct {
 	// versioning (default <id>-policy, <id>-versioning): buckets that
 	// existed before this helper keep their Terraform addresses.
 	PolicyID, VersioningID string
+	// Provider creates the bucket in another region than the stack's (nil:
+	// the stack's default provider).
+	Provider cdktf.TerraformProvider
 }
 
 // privateBucket is the bucket and what others reference or wait for.
@@ -71,6 +76,7 @@ type privateBucket struct {
 // id-encryption, id-lifecycle, id-policy and id-versioning.
 func newPrivateBucket(scope cdk.Construct, id string, p *privateBucketProps) *privateBucket {
 	bucket := s3bucket.NewS3Bucket(scope, str(id), &s3bucket.S3BucketConfig{
+		Provider:     p.Provider,
 		Bucket:       str(p.Name),
 		ForceDestroy: boolp(p.ForceDestroy),
 		Tags:         nameTag(p.Name),
@@ -78,11 +84,13 @@ func newPrivateBucket(scope cdk.Construct, id string, p *privateBucketProps) *pr
 	out := &privateBucket{Bucket: bucket, ID: bucket.Id(), Arn: bucket.Arn()}
 	if p.Versioned {
 		out.Versioning = s3bucketversioning.NewS3BucketVersioningA(scope, str(cmp.Or(p.VersioningID, id+"-versioning")), &s3bucketversioning.S3BucketVersioningAConfig{
+			Provider:                p.Provider,
 			Bucket:                  out.ID,
 			VersioningConfiguration: &s3bucketversioning.S3BucketVersioningVersioningConfiguration{Status: str("Enabled")},
 		})
 	}
 	s3bucketpublicaccessblock.NewS3BucketPublicAccessBlock(scope, str(id+"-public-access"), &s3bucketpublicaccessblock.S3BucketPublicAccessBlockConfig{
+		Provider:              p.Provider,
 		Bucket:                out.ID,
 		BlockPublicAcls:       boolp(true),
 		BlockPublicPolicy:     boolp(true),
@@ -94,8 +102,9 @@ func newPrivateBucket(scope cdk.Construct, id string, p *privateBucketProps) *pr
 		ownership = "BucketOwnerPreferred"
 	}
 	out.Ownership = s3bucketownershipcontrols.NewS3BucketOwnershipControls(scope, str(id+"-ownership"), &s3bucketownershipcontrols.S3BucketOwnershipControlsConfig{
-		Bucket: out.ID,
-		Rule:   &s3bucketownershipcontrols.S3BucketOwnershipControlsRule{ObjectOwnership: str(ownership)},
+		Provider: p.Provider,
+		Bucket:   out.ID,
+		Rule:     &s3bucketownershipcontrols.S3BucketOwnershipControlsRule{ObjectOwnership: str(ownership)},
 	})
 	rule := &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleA{
 		ApplyServerSideEncryptionByDefault: &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA{
@@ -110,30 +119,35 @@ func newPrivateBucket(scope cdk.Construct, id string, p *privateBucketProps) *pr
 		rule.BucketKeyEnabled = boolp(p.KeyArn != nil)
 	}
 	s3bucketserversideencryptionconfiguration.NewS3BucketServerSideEncryptionConfigurationA(scope, str(id+"-encryption"), &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationAConfig{
-		Bucket: out.ID,
-		Rule:   &[]*s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleA{rule},
+		Provider: p.Provider,
+		Bucket:   out.ID,
+		Rule:     &[]*s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleA{rule},
 	})
 	expiry := &s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRule{
 		Id:                             str(cmp.Or(p.RuleID, "expire")),
 		Status:                         str("Enabled"),
 		Filter:                         &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleFilter{{Prefix: str("")}},
-		Expiration:                     &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleExpiration{{Days: num(p.RetentionDays)}},
 		AbortIncompleteMultipartUpload: &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload{{DaysAfterInitiation: num(7)}},
 	}
+	if p.RetentionDays > 0 {
+		expiry.Expiration = &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleExpiration{{Days: num(p.RetentionDays)}}
+	}
 	if p.ExpireNoncurrent {
-		expiry.NoncurrentVersionExpiration = &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration{{NoncurrentDays: num(p.RetentionDays)}}
+		expiry.NoncurrentVersionExpiration = &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration{{NoncurrentDays: num(cmp.Or(p.NoncurrentDays, p.RetentionDays))}}
 	}
 	s3bucketlifecycleconfiguration.NewS3BucketLifecycleConfiguration(scope, str(id+"-lifecycle"), &s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationConfig{
-		Bucket: out.ID,
-		Rule:   &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRule{expiry},
+		Provider: p.Provider,
+		Bucket:   out.ID,
+		Rule:     &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRule{expiry},
 	})
 	policy := Policy(denyInsecureTransport(out.Arn)).JSON()
 	if p.Policy != nil {
 		policy = p.Policy(out.Arn)
 	}
 	out.Policy = s3bucketpolicy.NewS3BucketPolicy(scope, str(cmp.Or(p.PolicyID, id+"-policy")), &s3bucketpolicy.S3BucketPolicyConfig{
-		Bucket: out.ID,
-		Policy: policy,
+		Provider: p.Provider,
+		Bucket:   out.ID,
+		Policy:   policy,
 	})
 	return out
 }

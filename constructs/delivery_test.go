@@ -116,8 +116,8 @@ func TestBucketReplication(t *testing.T) {
 		dst := newBucket(stack, "destination", "us-west-2")
 		NewBucketReplication(stack, "replication", &BucketReplicationProps{
 			RoleName: "acme-prod-artifact-replication", Account: account,
-			Source: src, SourceRegion: "us-east-1", Provider: primary,
-			Destination: dst, DestinationRegion: "us-west-2",
+			Source: &src.BucketRef, SourceRegion: "us-east-1", Provider: primary,
+			Destination: &dst.BucketRef, DestinationRegion: "us-west-2",
 		})
 	})
 	rc := doc.only(t, "aws_s3_bucket_replication_configuration")

@@ -54,6 +54,7 @@ var freeTypes = map[string]bool{
 	"aws_ecs_cluster_capacity_providers":                 true,
 	"aws_ecs_task_definition":                            true, // priced through its service's tasks
 	"aws_flow_log":                                       true, // priced as log ingestion of its log group
+	"aws_iam_openid_connect_provider":                    true,
 	"aws_iam_role":                                       true,
 	"aws_iam_role_policy":                                true,
 	"aws_iam_role_policy_attachment":                     true,

@@ -142,8 +142,8 @@ func TestProductionPicture(t *testing.T) {
 		{"Route 53 failover PRIMARY", "alias, primary", "Application Load Balancer | acme-prod-use1-app"},
 		{"Route 53 failover SECONDARY", "fails over on", "Route 53 health check"},
 		{"Route 53 health check", "probes", "Application Load Balancer | acme-prod-usw2-app"},
-		{"Terraform state | local: ../../../state/acme-prod-primary.tfstate", "remote state", "Terraform state | local: ../../../state/acme-prod-secondary.tfstate"},
-		{"Terraform state | local: ../../../state/acme-prod-secondary.tfstate", "remote state", "Terraform state | local: ../../../state/acme-prod-global.tfstate"},
+		{"Terraform state | s3://acme-tfstate-111111111111-use1/acme-prod-primary/terraform.tfstate", "remote state", "Terraform state | s3://acme-tfstate-111111111111-use1/acme-prod-secondary/terraform.tfstate"},
+		{"Terraform state | s3://acme-tfstate-111111111111-use1/acme-prod-secondary/terraform.tfstate", "remote state", "Terraform state | s3://acme-tfstate-111111111111-use1/acme-prod-global/terraform.tfstate"},
 	} {
 		if !edgeBetween(g, e.from, e.label, e.to) {
 			t.Errorf("no edge %q -[%s]-> %q", e.from, e.label, e.to)

@@ -3,6 +3,7 @@ package diagram
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -10,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/goccy/go-graphviz"
 )
@@ -291,13 +293,29 @@ func (g *Graph) inOrder(svg []byte) bool {
 	return true
 }
 
+// go-graphviz runs Graphviz in one WebAssembly module per process, and each
+// Graphviz context it opens keeps memory there even after Close: a process
+// that opens one per picture runs out after a few pictures (the parser then
+// returns no graph and no error). So one context serves every picture, one
+// render at a time.
+var (
+	gvMu   sync.Mutex
+	gvOnce sync.Once
+	gv     *graphviz.Graphviz
+	gvErr  error
+)
+
 func (g *Graph) render(ctx context.Context, dot []byte) ([]byte, error) {
-	gv, err := graphviz.New(ctx)
-	if err != nil {
-		return nil, err
+	gvMu.Lock()
+	defer gvMu.Unlock()
+	gvOnce.Do(func() { gv, gvErr = graphviz.New(ctx) })
+	if gvErr != nil {
+		return nil, gvErr
 	}
-	defer gv.Close()
 	graph, err := graphviz.ParseBytes(dot)
+	if err == nil && graph == nil {
+		err = errors.New("graphviz parsed no graph")
+	}
 	if err != nil {
 		return nil, fmt.Errorf("diagram of %s: %w", g.Title, err)
 	}

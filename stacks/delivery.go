@@ -139,10 +139,10 @@ func (s *Secondary) buildSecondaryDelivery(env *config.Environment, primary *Pri
 		s.ArtifactReplication = constructs.NewBucketReplication(s.TerraformStack, "artifact-replication", &constructs.BucketReplicationProps{
 			RoleName:              env.ID() + "-artifact-replication",
 			Account:               env.AccountID,
-			Source:                primary.Delivery.Artifacts,
+			Source:                &primary.Delivery.Artifacts.BucketRef,
 			SourceRegion:          env.Primary.Region,
 			Provider:              primaryRegion,
-			Destination:           s.Delivery.Artifacts,
+			Destination:           &s.Delivery.Artifacts.BucketRef,
 			DestinationRegion:     env.Secondary.Region,
 			EmulatorIgnoreChanges: ignore,
 		})

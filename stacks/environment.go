@@ -43,5 +43,8 @@ func Build(app cdktf.App, envs []*config.Environment) []*Environment {
 		}
 		e.Global = NewGlobal(app, e.Config, e.Primary, e.Secondary, staging)
 	}
+	for _, a := range accountsOf(envs) {
+		NewBootstrap(app, a)
+	}
 	return out
 }

@@ -75,10 +75,13 @@ func emulate(cfg *provider.AwsProviderConfig, endpoint string) {
 func configureBackend(stack cdktf.TerraformStack, env *config.Environment, name string) {
 	switch b := env.Backend; b.Type {
 	case config.BackendS3:
+		// The replica when use_replica is set; cdktf gives every
+		// terraform_remote_state of another stack the same settings.
+		bucket, region := b.S3.Active()
 		cfg := &cdktf.S3BackendConfig{
-			Bucket:  jsii.String(b.S3.Bucket),
+			Bucket:  jsii.String(bucket),
 			Key:     jsii.String(name + "/terraform.tfstate"),
-			Region:  jsii.String(b.S3.Region),
+			Region:  jsii.String(region),
 			Encrypt: jsii.Bool(true),
 		}
 		if b.S3.DynamoDBTable != "" {
