@@ -1,8 +1,9 @@
 // Command check is the project's main job: it synthesizes every example
 // environment, validates and plans every stack offline against the real AWS
 // provider, and deploys the environments whose providers point at a local
-// emulator on moto_server, inside a private network namespace. It never
-// touches a user's state: all Terraform work happens on copies in .check/.
+// emulator on moto_server, inside a private network namespace. The policy
+// pack (policy/) reads every stack's plan; a violation fails the check. It
+// never touches a user's state: all Terraform work happens on copies in .check/.
 //
 //	go run ./cmd/check [-envs acme-prod,acme-local] [-skip-emulator] [-quick] [-parallel N] [-outdir DIR]
 package main
@@ -154,13 +155,15 @@ func check(ctx context.Context, f flags) error {
 	printOutputs(reports)
 	printFailures(os.Stdout, results, reports)
 	printSummary(os.Stdout, results, reports)
-	if envs, err := config.LoadDir(filepath.Join(repo, config.DefaultDir), f.envs); err == nil {
+	envs, envsErr := config.LoadDir(filepath.Join(repo, config.DefaultDir), f.envs)
+	policyErr := runPolicy(ctx, os.Stdout, results, envs)
+	if envsErr == nil {
 		printFailover(os.Stdout, envs)
 	}
 	fmt.Printf("\nsynth %.1fs, offline %.1fs, emulator %.1fs (alongside offline), total %.1fs\n",
 		synthTime.Seconds(), r.offlineTime.Seconds(), r.emulatorTime.Seconds(), time.Since(start).Seconds())
 
-	errs := []error{offlineErr, emulatorErr}
+	errs := []error{offlineErr, emulatorErr, policyErr}
 	for _, r := range reports {
 		if r.Error != "" {
 			errs = append(errs, fmt.Errorf("emulator %s: %s", r.Env, r.Error))
