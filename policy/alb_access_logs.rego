@@ -20,6 +20,6 @@ logs(lb) if {
 	a.bucket
 }
 
-deny := lib.deny(rule, violations)
+deny := lib.messages(rule, violations)
 
 waived := lib.waived_messages(rule, violations)

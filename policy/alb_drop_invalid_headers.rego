@@ -14,6 +14,6 @@ violations contains v if {
 	v := {"address": lb.address, "message": "drop_invalid_header_fields is not true"}
 }
 
-deny := lib.deny(rule, violations)
+deny := lib.messages(rule, violations)
 
 waived := lib.waived_messages(rule, violations)

@@ -28,6 +28,6 @@ cloudfront_only(lb) if {
 	}
 }
 
-deny := lib.deny(rule, violations)
+deny := lib.messages(rule, violations)
 
 waived := lib.waived_messages(rule, violations)

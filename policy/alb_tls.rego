@@ -32,6 +32,6 @@ redirects_to_https(l) if {
 	r.protocol == "HTTPS"
 }
 
-deny := lib.deny(rule, violations)
+deny := lib.messages(rule, violations)
 
 waived := lib.waived_messages(rule, violations)

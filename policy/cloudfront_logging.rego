@@ -17,6 +17,6 @@ logs(d) if lib.first(d, "logging_config").bucket
 
 logs(d) if d.unknown.logging_config[_].bucket == true # a bucket the plan creates
 
-deny := lib.deny(rule, violations)
+deny := lib.messages(rule, violations)
 
 waived := lib.waived_messages(rule, violations)

@@ -15,6 +15,6 @@ violations contains v if {
 	v := {"address": d.address, "message": sprintf("minimum_protocol_version %v (the default certificate allows TLSv1)", [object.get(c, "minimum_protocol_version", "unset")])}
 }
 
-deny := lib.deny(rule, violations)
+deny := lib.messages(rule, violations)
 
 waived := lib.waived_messages(rule, violations)

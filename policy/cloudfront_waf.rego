@@ -15,6 +15,6 @@ violations contains v if {
 	v := {"address": d.address, "message": "no web_acl_id in production"}
 }
 
-deny := lib.deny(rule, violations)
+deny := lib.messages(rule, violations)
 
 waived := lib.waived_messages(rule, violations)

@@ -15,6 +15,6 @@ violations contains v if {
 	v := {"address": r.address, "message": sprintf("image_tag_mutability is %v in production", [lib.value(r, "image_tag_mutability")])}
 }
 
-deny := lib.deny(rule, violations)
+deny := lib.messages(rule, violations)
 
 waived := lib.waived_messages(rule, violations)

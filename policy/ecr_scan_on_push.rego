@@ -15,6 +15,6 @@ violations contains v if {
 
 scans(r) if lib.first(r, "image_scanning_configuration").scan_on_push == true
 
-deny := lib.deny(rule, violations)
+deny := lib.messages(rule, violations)
 
 waived := lib.waived_messages(rule, violations)

@@ -21,6 +21,6 @@ star(a) if a == "*"
 
 star(a) if endswith(a, ":*")
 
-deny := lib.deny(rule, violations)
+deny := lib.messages(rule, violations)
 
 waived := lib.waived_messages(rule, violations)

@@ -19,6 +19,6 @@ violations contains v if {
 	v := {"address": doc.address, "message": sprintf("allows %v on every resource", [a])}
 }
 
-deny := lib.deny(rule, violations)
+deny := lib.messages(rule, violations)
 
 waived := lib.waived_messages(rule, violations)

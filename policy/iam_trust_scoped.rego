@@ -41,6 +41,6 @@ source_bound(s) if {
 	lower(k) in {"aws:sourceaccount", "aws:sourcearn"}
 }
 
-deny := lib.deny(rule, violations)
+deny := lib.messages(rule, violations)
 
 waived := lib.waived_messages(rule, violations)

@@ -27,6 +27,6 @@ open(p) if p == "*"
 
 open(p) if "*" in lib.as_list(p.AWS)
 
-deny := lib.deny(rule, violations)
+deny := lib.messages(rule, violations)
 
 waived := lib.waived_messages(rule, violations)

@@ -13,6 +13,6 @@ violations contains v if {
 	v := {"address": k.address, "message": "enable_key_rotation is not true"}
 }
 
-deny := lib.deny(rule, violations)
+deny := lib.messages(rule, violations)
 
 waived := lib.waived_messages(rule, violations)

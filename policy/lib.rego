@@ -135,8 +135,8 @@ provider_region(r) := plan.configuration.provider_config[r.provider].expressions
 # world is a CIDR that means anywhere.
 world(c) if c in {"0.0.0.0/0", "::/0"}
 
-# deny is a rule's result: one message per violation not waived.
-deny(rule, violations) := sort([sprintf("%s: %s", [v.address, v.message]) |
+# messages is a rule's deny: one message per violation not waived.
+messages(rule, violations) := sort([sprintf("%s: %s", [v.address, v.message]) |
 	some v in violations
 	not waived(rule, v.address)
 ])

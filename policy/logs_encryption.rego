@@ -14,6 +14,6 @@ violations contains v if {
 	v := {"address": g.address, "message": "no kms_key_id"}
 }
 
-deny := lib.deny(rule, violations)
+deny := lib.messages(rule, violations)
 
 waived := lib.waived_messages(rule, violations)

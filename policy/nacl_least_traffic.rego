@@ -46,6 +46,6 @@ cidr(r) := r.values.cidr_block if r.values.cidr_block
 
 else := r.values.ipv6_cidr_block
 
-deny := lib.deny(rule, violations)
+deny := lib.messages(rule, violations)
 
 waived := lib.waived_messages(rule, violations)

@@ -2,9 +2,13 @@ package policy
 
 import (
 	"context"
+	"os"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/tester"
 )
 
@@ -106,5 +110,79 @@ waivers := [{"rule": "kms_rotation", "address": "aws_kms_key.*", "stacks": ["acm
 	ctx.Stack = "acme-prod-primary" // the waiver names other stacks
 	if rep, err = waived.Evaluate(context.Background(), plan, stack, ctx); err != nil || len(rep.Violations) != 1 {
 		t.Errorf("a waiver for acme-dev-* applied to %s: violations %v (%v)", ctx.Stack, rep.Violations, err)
+	}
+}
+
+// policies.hcl declares every rule of the pack as a mandatory policy whose
+// query is the rule's deny, and nothing else.
+func TestPolicySetFile(t *testing.T) {
+	pack, err := Load(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile("policies.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	block := regexp.MustCompile(`policy "([a-z0-9_]+)" \{\s*query\s*= "([^"]+)"\s*enforcement_level = "mandatory"\s*\}`)
+	var declared []string
+	for _, m := range block.FindAllStringSubmatch(string(data), -1) {
+		if want := "data.terraform.policies." + m[1] + ".deny"; m[2] != want {
+			t.Errorf("policy %s queries %s, want %s", m[1], m[2], want)
+		}
+		declared = append(declared, m[1])
+	}
+	if n := strings.Count(string(data), "policy \""); n != len(declared) {
+		t.Errorf("%d policy blocks, %d of the expected shape", n, len(declared))
+	}
+	if !slices.Equal(declared, pack.Rules()) {
+		t.Errorf("policies.hcl declares %v, the pack has %v", declared, pack.Rules())
+	}
+}
+
+// The pack reads the same plan as HCP Terraform gives it (input.plan and
+// input.run, no data.multiregion) and as opa eval -i plan.json or conftest
+// give it (the plan as input): the same verdicts, and the workspace name
+// stands in for the stack in waivers.
+func TestInputShapes(t *testing.T) {
+	plan := map[string]any{
+		"configuration": map[string]any{"provider_config": map[string]any{"aws": map[string]any{"name": "aws", "expressions": map[string]any{
+			"region":              map[string]any{"constant_value": "us-east-1"},
+			"allowed_account_ids": map[string]any{"constant_value": []any{"111111111111"}},
+			"default_tags":        []any{map[string]any{"tags": map[string]any{"constant_value": map[string]any{"Tier": "development"}}}},
+		}}}},
+		"resource_changes": []any{map[string]any{"address": "aws_kms_key.k", "mode": "managed", "type": "aws_kms_key", "name": "k",
+			"change": map[string]any{"actions": []any{"create"}, "after": map[string]any{"enable_key_rotation": false}, "after_unknown": map[string]any{}}}},
+	}
+	mods, err := Modules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mods["waivers.rego"] = `package terraform.waivers
+waivers := [{"rule": "kms_rotation", "address": "aws_kms_key.k", "stacks": ["acme-dev-*"], "reason": "test", "expires": "2099-12-31"}]`
+	deny := func(input any) []any {
+		t.Helper()
+		opts := []func(*rego.Rego){rego.Query("data.terraform.policies.kms_rotation.deny"), rego.Input(input)}
+		for name, src := range mods {
+			opts = append(opts, rego.Module(name, src))
+		}
+		rs, err := rego.New(opts...).Eval(context.Background())
+		if err != nil || len(rs) != 1 {
+			t.Fatalf("%v (%d results)", err, len(rs))
+		}
+		list, ok := rs[0].Expressions[0].Value.([]any)
+		if !ok {
+			t.Fatalf("deny is %T, want an array (HCP Terraform reads an empty array as a pass)", rs[0].Expressions[0].Value)
+		}
+		return list
+	}
+	if got := deny(plan); len(got) != 1 {
+		t.Errorf("plan as input: deny %v, want the key that does not rotate", got)
+	}
+	if got := deny(map[string]any{"plan": plan, "run": map[string]any{"workspace": map[string]any{"name": "acme-prod-primary"}}}); len(got) != 1 {
+		t.Errorf("HCP input, workspace acme-prod-primary: deny %v, want the key (the waiver is for acme-dev-*)", got)
+	}
+	if got := deny(map[string]any{"plan": plan, "run": map[string]any{"workspace": map[string]any{"name": "acme-dev-primary"}}}); len(got) != 0 {
+		t.Errorf("HCP input, workspace acme-dev-primary: deny %v, want it waived", got)
 	}
 }

@@ -24,6 +24,6 @@ valid(ids) if {
 	}
 }
 
-deny := lib.deny(rule, violations)
+deny := lib.messages(rule, violations)
 
 waived := lib.waived_messages(rule, violations)

@@ -23,6 +23,6 @@ allowed := {r | some r in lib.context.regions} if {
 	r := p.expressions.region.constant_value
 }
 
-deny := lib.deny(rule, violations)
+deny := lib.messages(rule, violations)
 
 waived := lib.waived_messages(rule, violations)

@@ -23,6 +23,6 @@ else := 1
 
 replica(db) if lib.value(db, "replicate_source_db")
 
-deny := lib.deny(rule, violations)
+deny := lib.messages(rule, violations)
 
 waived := lib.waived_messages(rule, violations)

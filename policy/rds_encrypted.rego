@@ -24,6 +24,6 @@ encrypted(db) if {
 	lib.value(db, "kms_key_id")
 }
 
-deny := lib.deny(rule, violations)
+deny := lib.messages(rule, violations)
 
 waived := lib.waived_messages(rule, violations)

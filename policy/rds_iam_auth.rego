@@ -13,6 +13,6 @@ violations contains v if {
 	v := {"address": db.address, "message": "iam_database_authentication_enabled is not true"}
 }
 
-deny := lib.deny(rule, violations)
+deny := lib.messages(rule, violations)
 
 waived := lib.waived_messages(rule, violations)

@@ -14,6 +14,6 @@ violations contains v if {
 	v := {"address": db.address, "message": "publicly_accessible is not false"}
 }
 
-deny := lib.deny(rule, violations)
+deny := lib.messages(rule, violations)
 
 waived := lib.waived_messages(rule, violations)

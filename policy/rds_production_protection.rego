@@ -24,6 +24,6 @@ violations contains v if {
 	v := {"address": db.address, "message": "skip_final_snapshot is true in production"}
 }
 
-deny := lib.deny(rule, violations)
+deny := lib.messages(rule, violations)
 
 waived := lib.waived_messages(rule, violations)

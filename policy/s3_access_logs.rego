@@ -20,6 +20,6 @@ log_bucket(b) if count(lib.linked("aws_s3_bucket_logging", "target_bucket", b)) 
 
 log_bucket(b) if regex.match(`-logs(-[0-9]{12})?$`, b.values.bucket)
 
-deny := lib.deny(rule, violations)
+deny := lib.messages(rule, violations)
 
 waived := lib.waived_messages(rule, violations)

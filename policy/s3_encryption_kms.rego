@@ -34,6 +34,6 @@ customer_key(k) if {
 	not contains(k, "alias/aws/")
 }
 
-deny := lib.deny(rule, violations)
+deny := lib.messages(rule, violations)
 
 waived := lib.waived_messages(rule, violations)

@@ -21,6 +21,6 @@ fully_blocked(b) if {
 	}
 }
 
-deny := lib.deny(rule, violations)
+deny := lib.messages(rule, violations)
 
 waived := lib.waived_messages(rule, violations)

@@ -21,6 +21,6 @@ tls_only(b) if {
 	lower(sprintf("%v", [s.Condition.Bool["aws:SecureTransport"]])) in {"false", "[\"false\"]", "[false]"}
 }
 
-deny := lib.deny(rule, violations)
+deny := lib.messages(rule, violations)
 
 waived := lib.waived_messages(rule, violations)

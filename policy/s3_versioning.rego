@@ -19,6 +19,6 @@ versioned(b) if {
 	cfg.status == "Enabled"
 }
 
-deny := lib.deny(rule, violations)
+deny := lib.messages(rule, violations)
 
 waived := lib.waived_messages(rule, violations)

@@ -19,6 +19,6 @@ single_port(r) if {
 	r.values.from_port == r.values.to_port
 }
 
-deny := lib.deny(rule, violations)
+deny := lib.messages(rule, violations)
 
 waived := lib.waived_messages(rule, violations)

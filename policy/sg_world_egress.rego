@@ -24,6 +24,6 @@ violations contains v if {
 	v := {"address": sg.address, "message": sprintf("inline egress to %v on %v-%v", [c, e.from_port, e.to_port])}
 }
 
-deny := lib.deny(rule, violations)
+deny := lib.messages(rule, violations)
 
 waived := lib.waived_messages(rule, violations)

@@ -35,6 +35,6 @@ load_balancer_web(r) if {
 	lib.refers(lb, "security_groups", ref)
 }
 
-deny := lib.deny(rule, violations)
+deny := lib.messages(rule, violations)
 
 waived := lib.waived_messages(rule, violations)

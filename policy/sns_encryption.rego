@@ -13,6 +13,6 @@ violations contains v if {
 	v := {"address": t.address, "message": "no kms_master_key_id"}
 }
 
-deny := lib.deny(rule, violations)
+deny := lib.messages(rule, violations)
 
 waived := lib.waived_messages(rule, violations)

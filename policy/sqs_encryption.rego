@@ -15,6 +15,6 @@ violations contains v if {
 	v := {"address": q.address, "message": "neither kms_master_key_id nor sqs_managed_sse_enabled"}
 }
 
-deny := lib.deny(rule, violations)
+deny := lib.messages(rule, violations)
 
 waived := lib.waived_messages(rule, violations)

@@ -29,6 +29,6 @@ action(rc) := "replace" if count(rc.change.actions) == 2
 
 else := "delete"
 
-deny := lib.deny(rule, violations)
+deny := lib.messages(rule, violations)
 
 waived := lib.waived_messages(rule, violations)

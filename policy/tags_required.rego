@@ -23,6 +23,6 @@ taggable(r) if "tags_all" in object.keys(r.values)
 
 taggable(r) if r.unknown.tags_all == true
 
-deny := lib.deny(rule, violations)
+deny := lib.messages(rule, violations)
 
 waived := lib.waived_messages(rule, violations)

@@ -13,6 +13,6 @@ violations contains v if {
 	v := {"address": vpc.address, "message": "no flow log"}
 }
 
-deny := lib.deny(rule, violations)
+deny := lib.messages(rule, violations)
 
 waived := lib.waived_messages(rule, violations)

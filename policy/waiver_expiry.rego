@@ -27,6 +27,6 @@ violations contains v if {
 	v := {"address": sprintf("waiver %v %v", [w.rule, w.address]), "message": sprintf("expired on %v: renew it with a new reason or fix the resource", [w.expires])}
 }
 
-deny := lib.deny(rule, violations)
+deny := lib.messages(rule, violations)
 
 waived := lib.waived_messages(rule, violations)
