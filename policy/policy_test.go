@@ -186,3 +186,20 @@ waivers := [{"rule": "kms_rotation", "address": "aws_kms_key.k", "stacks": ["acm
 		t.Errorf("HCP input, workspace acme-dev-primary: deny %v, want it waived", got)
 	}
 }
+
+// docs/policy.md lists every rule of the pack in its table.
+func TestDocsListEveryRule(t *testing.T) {
+	pack, err := Load(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := os.ReadFile("../docs/policy.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rule := range pack.Rules() {
+		if !strings.Contains(string(doc), "| `"+rule+"` |") {
+			t.Errorf("docs/policy.md has no table row for rule %s", rule)
+		}
+	}
+}
