@@ -32,12 +32,14 @@ func FuzzLoad(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	// One folder per fuzzing process, its files rewritten for each input
+	// (a new folder per input would cost more than the loading).
+	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		const name = "acme-fuzz.yaml"
 		env, err := Parse(name, data)
 		checkOutcome(t, name, env, err)
 
-		dir := t.TempDir()
 		files := map[string][]byte{name: data, "acme-prod.yaml": neighbour}
 		for n, d := range files {
 			if err := os.WriteFile(filepath.Join(dir, n), d, 0o644); err != nil {
