@@ -10,6 +10,8 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/tester"
+
+	"github.com/multiregion/multiregion/harness"
 )
 
 // TestRules runs the pack's Rego tests (test/*.rego, the same runner as
@@ -201,5 +203,30 @@ func TestDocsListEveryRule(t *testing.T) {
 		if !strings.Contains(string(doc), "| `"+rule+"` |") {
 			t.Errorf("docs/policy.md has no table row for rule %s", rule)
 		}
+	}
+}
+
+// The stateful_destroy rule protects the same resource types as the
+// harness's destructive-change guard.
+func TestStatefulTypesMatchTheGuard(t *testing.T) {
+	mods, err := Modules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := []func(*rego.Rego){rego.Query("data.terraform.policies.stateful_destroy.stateful")}
+	for name, src := range mods {
+		opts = append(opts, rego.Module(name, src))
+	}
+	rs, err := rego.New(opts...).Eval(context.Background())
+	if err != nil || len(rs) != 1 {
+		t.Fatalf("%v (%d results)", err, len(rs))
+	}
+	var types []string
+	for _, v := range rs[0].Expressions[0].Value.([]any) {
+		types = append(types, v.(string))
+	}
+	slices.Sort(types)
+	if want := slices.Sorted(slices.Values(harness.StatefulTypes)); !slices.Equal(types, want) {
+		t.Errorf("stateful_destroy protects %v, the guard %v", types, want)
 	}
 }
