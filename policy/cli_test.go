@@ -11,13 +11,14 @@ import (
 	"time"
 )
 
-// The opa commands of docs/policy.md, run exactly as written from a folder
-// holding the pack (policy/) and a plan.json with a key that does not
-// rotate: the Rego tests pass, and eval prints that key's violation. The
-// first run builds the OPA CLI (minutes on a small machine).
-func TestOPACommandsInDocs(t *testing.T) {
+// The opa and conftest commands of docs/policy.md, run exactly as written
+// from a folder holding the pack (policy/) and a plan.json with a key that
+// does not rotate: the Rego tests pass, eval prints that key's violation,
+// conftest fails on it. The first run builds both CLIs (minutes on a small
+// machine).
+func TestPolicyCommandsInDocs(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds and runs the OPA CLI")
+		t.Skip("builds and runs the OPA and conftest CLIs")
 	}
 	doc, err := os.ReadFile(filepath.Join("..", "docs", "policy.md"))
 	if err != nil {
@@ -26,12 +27,12 @@ func TestOPACommandsInDocs(t *testing.T) {
 	var commands []string
 	sc := bufio.NewScanner(strings.NewReader(string(doc)))
 	for sc.Scan() {
-		if line := sc.Text(); strings.HasPrefix(line, "go run github.com/open-policy-agent/opa@") {
+		if line := sc.Text(); strings.HasPrefix(line, "go run github.com/open-policy-agent/") {
 			commands = append(commands, line)
 		}
 	}
-	if len(commands) != 2 {
-		t.Fatalf("docs/policy.md has %d opa commands, want test and eval: %q", len(commands), commands)
+	if len(commands) != 3 {
+		t.Fatalf("docs/policy.md has %d policy commands, want opa test, opa eval and conftest test: %q", len(commands), commands)
 	}
 	dir := t.TempDir()
 	if err := os.CopyFS(filepath.Join(dir, "policy"), os.DirFS(".")); err != nil {
@@ -51,6 +52,12 @@ func TestOPACommandsInDocs(t *testing.T) {
 		cmd := exec.CommandContext(ctx, "sh", "-c", c)
 		cmd.Dir = dir
 		out, err := cmd.CombinedOutput()
+		if conftest := strings.Contains(c, "/conftest@"); conftest {
+			if err == nil || !strings.Contains(string(out), "terraform.policies.kms_rotation - aws_kms_key.unrotated") {
+				t.Errorf("%s: %v, want it to fail on the key:\n%s", c, err, out)
+			}
+			continue
+		}
 		if err != nil {
 			t.Fatalf("%s: %v\n%s", c, err, out)
 		}
