@@ -41,6 +41,18 @@ func parsePolicy(t *testing.T, raw any) constructs.PolicyDocument {
 	return d
 }
 
+// stateOnly drops the log buckets' resources (construct ids with
+// "log-bucket"): the state buckets' own are checked.
+func stateOnly(rs map[string]map[string]any) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	for id, r := range rs {
+		if !strings.Contains(id, "log-bucket") {
+			out[id] = r
+		}
+	}
+	return out
+}
+
 // TestBootstrapStacks: one bootstrap stack per account, local state, and the
 // state buckets as the design says: versioned, SSE-KMS with a key per
 // region, private, ACLs off, TLS only, replaced versions expiring (current
@@ -57,10 +69,21 @@ func TestBootstrapStacks(t *testing.T) {
 		if local["path"] != "../../../state/"+name+".tfstate" {
 			t.Errorf("%s: backend %v, want local state in ../../../state/", name, s["terraform"])
 		}
-		buckets := s.resources("aws_s3_bucket")
+		buckets := stateOnly(s.resources("aws_s3_bucket"))
 		byName := map[string]string{}
 		for id, b := range buckets {
 			byName[fmt.Sprint(b["bucket"])] = id
+		}
+		// Each state bucket logs its requests into a log bucket of its own.
+		logging := s.resources("aws_s3_bucket_logging")
+		if len(logging) != 2 {
+			t.Errorf("%s: %d aws_s3_bucket_logging, want one per state bucket", name, len(logging))
+		}
+		for id, l := range logging {
+			b, target := fmt.Sprint(l["bucket"]), fmt.Sprint(l["target_bucket"])
+			if !strings.Contains(b, "aws_s3_bucket.state_") || strings.Contains(b, "log-bucket") || !strings.Contains(target, "log-bucket") {
+				t.Errorf("%s: %s logs %s into %s, want a state bucket into its log bucket", name, id, b, target)
+			}
 		}
 		primary, replica := a.StateBucket(a.State.Region), a.StateBucket(a.State.ReplicaRegion)
 		if len(buckets) != 2 || byName[primary] == "" || byName[replica] == "" {
@@ -101,7 +124,7 @@ func TestBootstrapStacks(t *testing.T) {
 				"aws_s3_bucket_lifecycle_configuration":              fmt.Sprint("true ", a.State.NoncurrentVersionDays),
 				"aws_s3_bucket_policy":                               "Deny false",
 			}[typ]
-			rs := s.resources(typ)
+			rs := stateOnly(s.resources(typ))
 			if len(rs) != 2 {
 				t.Errorf("%s: %d %s, want one per bucket", name, len(rs), typ)
 			}

@@ -169,7 +169,7 @@ func TestEmulatorDeploysBootstrap(t *testing.T) {
 // TestEveryStackValidatesAndPlansOffline runs terraform plan -refresh=false
 // (fake credentials, stub upstream state), which validates first, on every
 // stack of every example environment (terraform validate runs only after a
-// failed plan).
+// failed plan); then the policy pack and the secret check read the plans.
 func TestEveryStackValidatesAndPlansOffline(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs terraform on every stack")
@@ -210,6 +210,9 @@ func TestEveryStackValidatesAndPlansOffline(t *testing.T) {
 			t.Errorf("%s: a plan on empty state changes %d and destroys %d", r.Stack, r.Changes, r.Destroys)
 		}
 	}
+	// The same plans, read by the policy pack and for secrets in clear text.
+	t.Run("policy", func(t *testing.T) { checkPolicy(t, results) })
+	t.Run("secrets", func(t *testing.T) { checkSecretsSensitive(t, results) })
 }
 
 // testWriter sends harness progress lines to the test log.

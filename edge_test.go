@@ -68,6 +68,15 @@ func producedBy(t *testing.T, ref string) (producer, expr string) {
 	return m[1], out["value"].(string)
 }
 
+// unsensitive strips sensitive() from "${sensitive(x)}", giving "${x}" and
+// whether it was there.
+func unsensitive(v string) (string, bool) {
+	if inner, ok := strings.CutPrefix(v, "${sensitive("); ok && strings.HasSuffix(inner, ")}") {
+		return "${" + strings.TrimSuffix(inner, ")}") + "}", true
+	}
+	return v, false
+}
+
 // The failover pair: PRIMARY aliases the primary stack's load balancer and
 // carries the primary's health check; SECONDARY likewise; both evaluate
 // target health.
@@ -223,8 +232,9 @@ func TestEdgeWAF(t *testing.T) {
 }
 
 // The origin secret is generated at apply time in the primary stack; the
-// distribution and both load balancers' guard rules take it from there.
-// No synthesized file holds a value.
+// distribution and both load balancers' guard rules take it from there,
+// each use marked sensitive (remote state drops the output's mark). No
+// synthesized file holds a value.
 func TestEdgeOriginSecret(t *testing.T) {
 	for _, env := range edgeEnvs(t) {
 		p := loadStack(t, env.StackName(config.RolePrimary))
@@ -243,7 +253,8 @@ func TestEdgeOriginSecret(t *testing.T) {
 		secretRef := refOf("terraform_data", name, "output")
 		for _, o := range d["origin"].([]any) {
 			h := o.(map[string]any)["custom_header"].([]any)[0].(map[string]any)
-			if _, expr := producedBy(t, h["value"].(string)); h["name"] != "X-Origin-Verify" || expr != secretRef {
+			ref, marked := unsensitive(h["value"].(string))
+			if _, expr := producedBy(t, ref); h["name"] != "X-Origin-Verify" || expr != secretRef || !marked {
 				t.Errorf("%s: origin header %v = %v, want the primary's secret", env.ID(), h["name"], h["value"])
 			}
 		}
@@ -256,11 +267,11 @@ func TestEdgeOriginSecret(t *testing.T) {
 					if !ok {
 						continue
 					}
-					v := h["values"].([]any)[0].(string)
+					v, marked := unsensitive(h["values"].([]any)[0].(string))
 					if role == config.RoleSecondary {
 						_, v = producedBy(t, v)
 					}
-					guarded = v == secretRef
+					guarded = guarded || (v == secretRef && marked)
 				}
 			}
 			if !guarded {

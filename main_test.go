@@ -239,7 +239,7 @@ func TestProviders(t *testing.T) {
 					t.Errorf("%s: provider %v allowed_account_ids %s, want [%s]", name, p["alias"], ids, env.AccountID)
 				}
 				tags := p["default_tags"].([]any)[0].(map[string]any)["tags"].(map[string]any)
-				for _, k := range []string{"Customer", "Environment", "ManagedBy", "CostCenter"} {
+				for _, k := range []string{"Customer", "Environment", "ManagedBy", "CostCenter", "Tier"} {
 					if tags[k] == nil || tags[k] == "" {
 						t.Errorf("%s: provider %v has no default tag %s", name, p["alias"], k)
 					}

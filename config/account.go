@@ -307,3 +307,30 @@ func (a *Account) checkBackend(e *Environment) Problems {
 func RunRoleOutput(env *Environment) string {
 	return "run_role_arn_" + strings.ReplaceAll(env.ID(), "-", "_")
 }
+
+// Tier is the strictest tier among the account's environments: the state
+// of a production environment is production data.
+func (a *Account) Tier() Tier {
+	for _, e := range a.Environments {
+		if e.Production() {
+			return TierProduction
+		}
+	}
+	return TierDevelopment
+}
+
+// Scope is the tier and the regions of the config that owns stack: an
+// environment's for its three stacks; for an account's bootstrap stack, the
+// account's tier and its two state regions. ok is false for a stack that
+// none of envs (or their accounts) owns.
+func Scope(envs []*Environment, stack string) (tier Tier, regions []string, ok bool) {
+	for _, e := range envs {
+		if slices.Contains(e.StackNames(), stack) {
+			return e.Tier, e.Regions(), true
+		}
+		if a := e.Account; a != nil && a.StackName() == stack {
+			return a.Tier(), []string{a.State.Region, a.State.ReplicaRegion}, true
+		}
+	}
+	return "", nil, false
+}

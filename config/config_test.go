@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -207,5 +208,16 @@ func TestLayout(t *testing.T) {
 	small := Region{Region: "us-east-1", CIDR: "192.168.4.0/24", AZs: []string{"us-east-1a", "us-east-1b"}}
 	if s := small.Layout()[1]; s.Database != "192.168.4.144/28" {
 		t.Errorf("/24 VPC database subnet of AZ 2 = %s, want 192.168.4.144/28", s.Database)
+	}
+}
+
+// An environment's stacks may use its two regions and the edge region.
+func TestRegions(t *testing.T) {
+	env, err := Parse("envs/acme-dev.yaml", []byte(minimal+"primary:\n  region: eu-west-1\n  cidr: 10.0.0.0/16\nsecondary:\n  region: us-east-1\n  cidr: 10.1.0.0/16\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(env.Regions()); got != "[eu-west-1 us-east-1]" {
+		t.Errorf("regions %s, want [eu-west-1 us-east-1]", got)
 	}
 }

@@ -79,7 +79,8 @@ type Service struct {
 type Registry struct {
 	// RepositoryName defaults to <customer>-<env>/<service.name>.
 	RepositoryName string `yaml:"repository_name"`
-	// ImmutableTags forbids overwriting a tag. Default true in production.
+	// ImmutableTags forbids overwriting a tag. Default true, except outside
+	// production for a service deployed by Terraform with image_tag "latest".
 	ImmutableTags *bool `yaml:"immutable_tags"`
 	// KeepTaggedImages is how many tagged images the lifecycle policy keeps.
 	KeepTaggedImages int `yaml:"keep_tagged_images"`

@@ -30,7 +30,7 @@ func TestContainerDefaults(t *testing.T) {
 		{"read-only root", *dev.Service.ReadonlyRootFilesystem, true},
 		{"deployed by", dev.Service.DeployedBy, DeployedByTerraform},
 		{"prod immutable tags", *prod.Registry.ImmutableTags, true},
-		{"dev mutable tags", *dev.Registry.ImmutableTags, false},
+		{"dev with image tag latest: mutable tags", *dev.Registry.ImmutableTags, false},
 		{"replication", *dev.Registry.Replication, true},
 		{"prod deletion protection", *prod.LoadBalancer.DeletionProtection, true},
 		{"dev deletion protection", *dev.LoadBalancer.DeletionProtection, false},
@@ -147,5 +147,29 @@ func TestSharedRegistryReplication(t *testing.T) {
 	one, _ := Parse("envs/acme-dev.yaml", []byte(minimal+"registry:\n  replication: false\n"))
 	if one.RegistryReplication != nil {
 		t.Errorf("replication off: %v, want none", one.RegistryReplication)
+	}
+}
+
+// Outside production the registry's tags are immutable too, except for a
+// service Terraform deploys with the moving tag "latest"; an explicit
+// setting wins.
+func TestImmutableTagsFollowTheImageTag(t *testing.T) {
+	for _, c := range []struct {
+		body string
+		want bool
+	}{
+		{"service:\n  image_tag: \"1.2.3\"\n", true},
+		{"service:\n  image_tag: latest\n", false},
+		{"service:\n  image_tag: latest\n  deployed_by: pipeline\n", true},
+		{"service:\n  image_tag: latest\nregistry:\n  immutable_tags: true\n", true},
+		{"service:\n  image_tag: \"1.2.3\"\nregistry:\n  immutable_tags: false\n", false},
+	} {
+		env, err := Parse("envs/acme-dev.yaml", []byte(minimal+c.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := *env.Registry.ImmutableTags; got != c.want {
+			t.Errorf("%q: immutable tags %v, want %v", c.body, got, c.want)
+		}
 	}
 }

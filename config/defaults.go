@@ -184,7 +184,11 @@ func (e *Environment) serviceDefaults(prod bool) {
 func (e *Environment) registryDefaults(prod bool) {
 	r := &e.Registry
 	if r.ImmutableTags == nil {
-		r.ImmutableTags = ptr(prod)
+		// A tag names one image for good (the pipeline pushes one tag per
+		// commit), except the moving tag "latest" that a service deployed
+		// by Terraform re-pulls after each push.
+		moving := e.Service.DeployedBy == DeployedByTerraform && e.Service.ImageTag == "latest"
+		r.ImmutableTags = ptr(prod || !moving)
 	}
 	setDefault(&r.KeepTaggedImages, pick(prod, 50, 10))
 	setDefault(&r.UntaggedExpiryDays, pick(prod, 7, 1))

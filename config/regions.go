@@ -54,3 +54,17 @@ func azInRegion(az, region string) bool {
 	return strings.HasPrefix(az, region) && len(az) == len(region)+1 &&
 		strings.ContainsRune(regionZones[region], rune(az[len(az)-1]))
 }
+
+// EdgeRegion is where an environment's global edge lives whatever its own
+// regions: CloudFront takes certificates and web ACLs from us-east-1 only,
+// and Route 53 publishes health-check metrics there.
+const EdgeRegion = "us-east-1"
+
+// Regions lists the regions an environment's stacks may create resources
+// in: its primary and secondary region and the edge region, sorted and
+// without repeats.
+func (e *Environment) Regions() []string {
+	regions := []string{e.Primary.Region, e.Secondary.Region, EdgeRegion}
+	slices.Sort(regions)
+	return slices.Compact(regions)
+}

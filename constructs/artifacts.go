@@ -58,15 +58,6 @@ type BucketRef struct {
 func NewArtifactBucket(scope cdk.Construct, id string, p *ArtifactBucketProps) *ArtifactBucket {
 	c := cdk.NewConstruct(scope, str(id))
 
-	// Server access logs go to a bucket of their own; S3 log delivery only
-	// writes SSE-S3 objects, so this one cannot use the CMK.
-	logs := newPrivateBucket(c, "log-bucket", &privateBucketProps{
-		Name:             p.LogBucketName,
-		ForceDestroy:     p.ForceDestroy,
-		RetentionDays:    p.RetentionDays,
-		ExpireNoncurrent: true,
-		Policy:           func(arn *string) *string { return logDeliveryPolicy(*arn, p.Account) },
-	})
 	bucket := newPrivateBucket(c, "bucket", &privateBucketProps{
 		Name:             p.Name,
 		ForceDestroy:     p.ForceDestroy,
@@ -77,12 +68,11 @@ func NewArtifactBucket(scope cdk.Construct, id string, p *ArtifactBucketProps) *
 		PolicyID:         "policy",
 		VersioningID:     "versioning",
 	})
-	s3bucketlogging.NewS3BucketLoggingA(c, str("logging"), &s3bucketlogging.S3BucketLoggingAConfig{
-		Bucket:       bucket.ID,
-		TargetBucket: logs.ID,
-		TargetPrefix: str(p.Name + "/"),
-		DependsOn:    &[]cdktf.ITerraformDependable{logs.Policy},
-	})
+	logs := newAccessLogs(c, "log-bucket", "logging", bucket, &privateBucketProps{
+		Name:          p.LogBucketName,
+		ForceDestroy:  p.ForceDestroy,
+		RetentionDays: p.RetentionDays,
+	}, p.Name, p.Account)
 	if p.EventBridge {
 		var lc *cdktf.TerraformResourceLifecycle
 		if len(p.EmulatorIgnoreChanges) > 0 {
@@ -95,6 +85,25 @@ func NewArtifactBucket(scope cdk.Construct, id string, p *ArtifactBucketProps) *
 		})
 	}
 	return &ArtifactBucket{Construct: c, BucketRef: BucketRef{Name: bucket.Bucket.Bucket(), Arn: bucket.Arn, KeyArn: p.KeyArn, Versioning: bucket.Versioning}, LogBucket: logs.Bucket.Bucket()}
+}
+
+// newAccessLogs creates the bucket (construct id bucketID) that receives
+// the S3 server access logs of bucket under prefix/, and the logging
+// configuration (loggingID). S3 log delivery only writes SSE-S3 objects, so
+// the log bucket cannot use a CMK; its policy admits the log delivery of
+// account only. props names the log bucket and its retention.
+func newAccessLogs(c cdk.Construct, bucketID, loggingID string, bucket *privateBucket, props *privateBucketProps, prefix, account string) *privateBucket {
+	props.ExpireNoncurrent = true
+	props.Policy = func(arn *string) *string { return logDeliveryPolicy(*arn, account) }
+	logs := newPrivateBucket(c, bucketID, props)
+	s3bucketlogging.NewS3BucketLoggingA(c, str(loggingID), &s3bucketlogging.S3BucketLoggingAConfig{
+		Bucket:       bucket.ID,
+		TargetBucket: logs.ID,
+		TargetPrefix: str(prefix + "/"),
+		DependsOn:    &[]cdktf.ITerraformDependable{logs.Policy},
+		Provider:     props.Provider,
+	})
+	return logs
 }
 
 // logDeliveryPolicy lets S3 server access logging of this account write

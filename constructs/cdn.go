@@ -131,7 +131,7 @@ func NewCDN(scope cdk.Construct, id string, p *CDNProps) *CDN {
 		}
 		if p.OriginSecret != nil {
 			out.CustomHeader = &[]*cloudfrontdistribution.CloudfrontDistributionOriginCustomHeader{{
-				Name: str(OriginHeaderName), Value: p.OriginSecret,
+				Name: str(OriginHeaderName), Value: sensitive(p.OriginSecret),
 			}}
 		}
 		return out

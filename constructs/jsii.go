@@ -24,7 +24,7 @@ func nums(n ...int) *[]*float64 {
 }
 
 // nameTag is the per-resource Name tag; the provider's default_tags add the
-// rest (Customer, Environment, ManagedBy, CostCenter).
+// rest (Customer, Environment, ManagedBy, CostCenter, Tier).
 func nameTag(name string) *map[string]*string {
 	return &map[string]*string{"Name": str(name)}
 }

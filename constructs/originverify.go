@@ -40,6 +40,14 @@ func NewOriginSecret(scope cdk.Construct, id string, p *OriginSecretProps) *Orig
 	return &OriginSecret{Construct: c, Value: data.GetStringAttribute(str("output"))}
 }
 
+// sensitive marks a value sensitive where it is used. A stack that reads
+// the secret through terraform_remote_state gets it unmarked (remote state
+// outputs lose their sensitivity), so each use marks it again and every
+// plan shows (sensitive value) instead of the secret.
+func sensitive(v *string) *string {
+	return cdktf.Token_AsString(cdktf.Fn_Sensitive(v), nil)
+}
+
 // OriginGuardProps configures the listener rules that admit only CloudFront.
 type OriginGuardProps struct {
 	// ListenerArn is the load balancer's forwarding listener,
@@ -78,7 +86,7 @@ func NewOriginGuard(scope cdk.Construct, id string, p *OriginGuardProps) *Origin
 		Condition: &[]*lblistenerrule.LbListenerRuleCondition{{
 			HttpHeader: &lblistenerrule.LbListenerRuleConditionHttpHeader{
 				HttpHeaderName: str(OriginHeaderName),
-				Values:         &[]*string{p.Secret},
+				Values:         &[]*string{sensitive(p.Secret)},
 			},
 		}},
 	})

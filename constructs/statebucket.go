@@ -21,6 +21,9 @@ type StateBucketsProps struct {
 	// NoncurrentDays keeps replaced state versions (current state never
 	// expires).
 	NoncurrentDays int
+	// AccessLogDays keeps each bucket's server access logs (in a log bucket
+	// of its own beside it).
+	AccessLogDays int
 	// ReplicationRoleName is the IAM role S3 replicates with.
 	ReplicationRoleName string
 	// EmulatorIgnoreChanges lists replication rule attributes an emulator
@@ -67,6 +70,11 @@ func NewStateBuckets(scope cdk.Construct, id string, p *StateBucketsProps) *Stat
 			RuleID:           "noncurrent-versions",
 			Provider:         side.provider,
 		})
+		newAccessLogs(c, side.id+"-log-bucket", side.id+"-logging", b, &privateBucketProps{
+			Name:          side.name + "-logs",
+			RetentionDays: p.AccessLogDays,
+			Provider:      side.provider,
+		}, side.name, p.Account)
 		*side.ref = BucketRef{Name: b.Bucket.Bucket(), Arn: b.Arn, KeyArn: key.Arn, Versioning: b.Versioning}
 	}
 	NewBucketReplication(c, "replication", &BucketReplicationProps{

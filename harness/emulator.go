@@ -188,7 +188,11 @@ func Emulate(ctx context.Context, opts Options, stacks []Stack) (rep EmulatorRep
 	for i, st := range ordered {
 		rep.Stacks[i].Stack = st.Name
 	}
-	e := emulation{tf: tf, scratch: opts.Scratch, stacks: rep.Stacks}
+	tiers := make([]string, len(cfgs))
+	for i, cfg := range cfgs {
+		tiers[i] = stackTier(cfg)
+	}
+	e := emulation{tf: tf, scratch: opts.Scratch, stacks: rep.Stacks, tiers: tiers, allowDestroy: opts.AllowDestroy}
 	applied := e.apply(ctx)
 	if len(e.errs) == 0 && ctx.Err() == nil {
 		e.replan(ctx)
@@ -209,6 +213,10 @@ type emulation struct {
 	scratch string
 	stacks  []EmulatedStack // in dependency order; filled in as steps run
 	errs    []error
+	// tiers are the stacks' tiers; a production stack is applied from a
+	// saved plan that GuardDestructive passed, allowing allowDestroy.
+	tiers        []string
+	allowDestroy []string
 }
 
 func (e *emulation) run(ctx context.Context, s *EmulatedStack, step string, args ...string) (StepResult, int) {
@@ -234,7 +242,17 @@ func (e *emulation) apply(ctx context.Context) (applied int) {
 			return applied
 		}
 		applied = i + 1
-		s.Apply, _ = e.run(ctx, s, "apply", "apply", "-auto-approve", "-input=false", "-no-color")
+		if e.tiers[i] == TierProduction {
+			dir := scratchStackDir(e.scratch, s.Stack)
+			var planFile string
+			var err error
+			s.Apply, planFile, err = e.tf.planGuarded(ctx, dir, filepath.Dir(logPath(e.scratch, s.Stack, "apply")), s.Stack, e.tiers[i], e.allowDestroy)
+			if err == nil {
+				s.Apply, _ = e.run(ctx, s, "apply", "apply", "-input=false", "-no-color", planFile)
+			}
+		} else {
+			s.Apply, _ = e.run(ctx, s, "apply", "apply", "-auto-approve", "-input=false", "-no-color")
+		}
 		e.tf.logf("emulator %-28s init %s %s  apply %s %s", s.Stack, s.Init.Status(), secs(s.Init), s.Apply.Status(), secs(s.Apply))
 		if !s.Apply.OK {
 			e.fail(s.Stack, "apply", s.Apply)

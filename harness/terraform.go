@@ -39,6 +39,9 @@ type Options struct {
 	PluginCacheDir string
 	// Log receives a line per finished step; nil discards them.
 	Log io.Writer
+	// AllowDestroy names the addresses of stateful resources an apply of a
+	// production-tier stack may delete or replace (see GuardDestructive).
+	AllowDestroy []string
 	// CacheWarm, when set, is called once by Offline as soon as it installs
 	// no more providers into PluginCacheDir, so that another Terraform run
 	// may init against the cache while Offline goes on planning (concurrent

@@ -34,8 +34,9 @@ func NewBootstrap(app cdktf.App, a *config.Account) *Bootstrap {
 	// it creates.
 	cdktf.NewLocalBackend(stack, &cdktf.LocalBackendConfig{Path: jsii.String(fmt.Sprintf("../../../state/%s.tfstate", name))})
 	stack.AddOverride(jsii.String("terraform.required_providers.aws.version"), jsii.String(providerConstraint))
-	// The providers tag like an environment's, as environment "bootstrap".
-	tagged := &config.Environment{Customer: a.Customer, Name: "bootstrap", AccountID: a.ID, CostCenter: a.Environments[0].CostCenter, Emulator: a.Emulator}
+	// The providers tag like an environment's, as environment "bootstrap" of
+	// the account's tier.
+	tagged := &config.Environment{Customer: a.Customer, Name: "bootstrap", AccountID: a.ID, CostCenter: a.Environments[0].CostCenter, Emulator: a.Emulator, Tier: a.Tier()}
 	newProvider(stack, tagged, a.State.Region, "")
 	replica := newProvider(stack, tagged, a.State.ReplicaRegion, "replica")
 	b := &Bootstrap{TerraformStack: stack, Account: a, RunRoles: map[string]*string{}}
@@ -53,6 +54,7 @@ func NewBootstrap(app cdktf.App, a *config.Account) *Bootstrap {
 		ReplicaProvider:       replica,
 		KeyAlias:              a.Customer + "-tfstate",
 		NoncurrentDays:        a.State.NoncurrentVersionDays,
+		AccessLogDays:         365, // who read or wrote state, for a year
 		ReplicationRoleName:   fmt.Sprintf("%s-%s-tfstate-replication", a.Customer, a.Alias),
 		EmulatorIgnoreChanges: ignore,
 	})

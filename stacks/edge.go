@@ -13,7 +13,7 @@ import (
 
 // edgeRegion is where CloudFront certificates, CloudFront web ACLs and
 // Route 53 health-check metrics live.
-const edgeRegion = "us-east-1"
+const edgeRegion = config.EdgeRegion
 
 // Edge is the global edge of an environment: DNS, and the CDN in front.
 type Edge struct {

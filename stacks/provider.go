@@ -25,7 +25,8 @@ func newStack(app cdktf.App, env *config.Environment, role string) cdktf.Terrafo
 
 // newProvider configures the AWS provider of a region: pinned to the
 // environment's account so wrong credentials stop before anything is
-// touched, and tagging every resource. alias "" is the stack's default.
+// touched, and tagging every resource (the Tier tag also tells the policy
+// pack which rules of production apply). alias "" is the stack's default.
 func newProvider(stack cdktf.TerraformStack, env *config.Environment, region, alias string) provider.AwsProvider {
 	cfg := &provider.AwsProviderConfig{
 		Region:            jsii.String(region),
@@ -35,6 +36,7 @@ func newProvider(stack cdktf.TerraformStack, env *config.Environment, region, al
 			"Environment": jsii.String(env.Name),
 			"ManagedBy":   jsii.String("cdktf-multiregion"),
 			"CostCenter":  jsii.String(env.CostCenter),
+			"Tier":        jsii.String(string(env.Tier)),
 		}}},
 	}
 	id := "aws"

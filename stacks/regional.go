@@ -95,6 +95,7 @@ func buildRegional(stack cdktf.TerraformStack, env *config.Environment, r, peer 
 		VpcID:        network.VpcID,
 		SubnetIDs:    network.DatabaseSubnetIDs,
 		AllowedCIDRs: []string{r.CIDR, peer.CIDR},
+		Port:         constructs.PostgresPort,
 	})
 	dataKey := constructs.NewKey(stack, "data-key", &constructs.KeyProps{
 		Alias:       prefix + "-data",

@@ -1,10 +1,11 @@
 // Command check is the project's main job: it synthesizes every example
 // environment, validates and plans every stack offline against the real AWS
 // provider, and deploys the environments whose providers point at a local
-// emulator on moto_server, inside a private network namespace. It never
-// touches a user's state: all Terraform work happens on copies in .check/.
+// emulator on moto_server, inside a private network namespace. The policy
+// pack (policy/) reads every stack's plan; a violation fails the check. It
+// never touches a user's state: all Terraform work happens on copies in .check/.
 //
-//	go run ./cmd/check [-envs acme-prod,acme-local] [-skip-emulator] [-quick] [-parallel N] [-outdir DIR]
+//	go run ./cmd/check [-envs acme-prod,acme-local] [-skip-emulator] [-quick] [-parallel N] [-outdir DIR] [-allow-destroy ADDR,...]
 package main
 
 import (
@@ -35,24 +36,29 @@ type flags struct {
 	skipEmulator bool
 	quick        bool // plan only, no plan.json
 	parallel     int
-	outdir       string // check this cdktf output instead of synthesizing
-	emulatorOnly bool   // internal: the emulator phase, inside the namespace
-	report       string // internal: where the emulator phase writes its report
+	outdir       string   // check this cdktf output instead of synthesizing
+	allowDestroy []string // stateful addresses a production apply may delete or replace
+	emulatorOnly bool     // internal: the emulator phase, inside the namespace
+	report       string   // internal: where the emulator phase writes its report
 }
 
 func main() {
 	var f flags
-	var envs string
+	var envs, allowDestroy string
 	flag.StringVar(&envs, "envs", "", "comma-separated environments to check, e.g. acme-prod,acme-local (default: all)")
 	flag.BoolVar(&f.skipEmulator, "skip-emulator", false, "skip deploying emulator environments on moto_server")
 	flag.BoolVar(&f.quick, "quick", false, "offline: plan only (it validates), no show -json and so no plan.json per stack; about 4 s faster")
 	flag.IntVar(&f.parallel, "parallel", 0, "stacks planned at once (default: number of CPUs)")
 	flag.StringVar(&f.outdir, "outdir", "", "check this synthesized cdktf output folder instead of running the app")
+	flag.StringVar(&allowDestroy, "allow-destroy", "", "comma-separated addresses of stateful resources an emulator apply of a production-tier stack may delete or replace (the guard stops any other)")
 	flag.BoolVar(&f.emulatorOnly, "emulator-only", false, "internal: run the emulator phase (inside a private network namespace)")
 	flag.StringVar(&f.report, "report", "", "internal: file the emulator phase writes its report to")
 	flag.Parse()
 	if envs != "" {
 		f.envs = strings.Split(envs, ",")
+	}
+	if allowDestroy != "" {
+		f.allowDestroy = strings.Split(allowDestroy, ",")
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -139,7 +145,7 @@ func check(ctx context.Context, f flags) error {
 			return results, err
 		},
 		emulate: func(ctx context.Context, envs []string) ([]envReport, error) {
-			return runEmulatorPhase(ctx, repo, outdir, envs, filepath.Join(checkDir, "emulator", "report.json"))
+			return runEmulatorPhase(ctx, repo, outdir, envs, f.allowDestroy, filepath.Join(checkDir, "emulator", "report.json"))
 		},
 	}
 	r := ph.run(ctx, emulated)
@@ -155,14 +161,16 @@ func check(ctx context.Context, f flags) error {
 	printFailures(os.Stdout, results, reports)
 	printSummary(os.Stdout, results, reports)
 	var costErr error
-	if envs, err := config.LoadDir(filepath.Join(repo, config.DefaultDir), f.envs); err == nil {
+	envs, envsErr := config.LoadDir(filepath.Join(repo, config.DefaultDir), f.envs)
+	policyErr := runPolicy(ctx, os.Stdout, results, envs)
+	if envsErr == nil {
 		printFailover(os.Stdout, envs)
 		costErr = printCost(os.Stdout, results, envs, filepath.Join(checkDir, "cost.json"))
 	}
 	fmt.Printf("\nsynth %.1fs, offline %.1fs, emulator %.1fs (alongside offline), total %.1fs\n",
 		synthTime.Seconds(), r.offlineTime.Seconds(), r.emulatorTime.Seconds(), time.Since(start).Seconds())
 
-	errs := []error{offlineErr, emulatorErr, costErr}
+	errs := []error{offlineErr, emulatorErr, policyErr, costErr}
 	for _, r := range reports {
 		if r.Error != "" {
 			errs = append(errs, fmt.Errorf("emulator %s: %s", r.Env, r.Error))
@@ -287,7 +295,7 @@ func pluginCache(checkDir string) string {
 
 // runEmulatorPhase re-runs this program with -emulator-only inside a private
 // network namespace and reads the report it writes.
-func runEmulatorPhase(ctx context.Context, repo, outdir string, envs []string, report string) ([]envReport, error) {
+func runEmulatorPhase(ctx context.Context, repo, outdir string, envs, allowDestroy []string, report string) ([]envReport, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, err
@@ -296,7 +304,8 @@ func runEmulatorPhase(ctx context.Context, repo, outdir string, envs []string, r
 		return nil, err
 	}
 	os.Remove(report)
-	cmd := harness.ReexecInNetns([]string{self, "-emulator-only", "-outdir", outdir, "-envs", strings.Join(envs, ","), "-report", report}, os.Environ())
+	cmd := harness.ReexecInNetns([]string{self, "-emulator-only", "-outdir", outdir, "-envs", strings.Join(envs, ","),
+		"-allow-destroy", strings.Join(allowDestroy, ","), "-report", report}, os.Environ())
 	cmd.Dir = repo
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	if err := cmd.Start(); err != nil {
@@ -348,6 +357,7 @@ func emulatorPhase(ctx context.Context, f flags) error {
 					Port:           port,
 					PluginCacheDir: pluginCache(filepath.Join(repo, ".check")),
 					Log:            os.Stdout,
+					AllowDestroy:   f.allowDestroy,
 				}, groups[env])
 			}
 		}
