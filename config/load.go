@@ -59,7 +59,6 @@ func LoadDir(dir string, selection []string) ([]*Environment, error) {
 	if err != nil {
 		all = append(all, Problem{File: dir, Field: "environment selection", Value: strings.Join(selection, ","), Want: err.Error()})
 	}
-	selected = withStaging(envs, selected)
 	if len(all) > 0 {
 		sortProblems(all)
 		return nil, all
