@@ -39,7 +39,7 @@ func TestMain(m *testing.M) {
 			return 1, err
 		}
 		synthDir = filepath.Join(dir, "cdktf.out")
-		if err := synthesize(synthDir, synthEnvs); err != nil {
+		if err := synthesize(synthDir, synthEnvs, false); err != nil {
 			return 1, err
 		}
 		return m.Run(), nil
