@@ -209,3 +209,74 @@ func TestSynthInterrupted(t *testing.T) {
 	}
 	noDebris(t, dir)
 }
+
+// userOutput puts a stand-in for a user's synthesized output and state
+// into dir and returns a check that both are unchanged.
+func userOutput(t *testing.T, dir string) (unchanged func()) {
+	t.Helper()
+	files := map[string]string{
+		filepath.Join(dir, "cdktf.out", "manifest.json"):                                 `{"user":"output"}`,
+		filepath.Join(dir, "cdktf.out", "stacks", "acme-dev-primary", ".terraform", "x"): "init",
+		filepath.Join(dir, "state", "acme-dev-primary.tfstate"):                          `{"user":"state"}`,
+	}
+	for path, content := range files {
+		os.MkdirAll(filepath.Dir(path), 0o755)
+		os.WriteFile(path, []byte(content), 0o644)
+	}
+	return func() {
+		t.Helper()
+		for path, content := range files {
+			if data, err := os.ReadFile(path); err != nil || string(data) != content {
+				t.Errorf("%s changed: %q, %v", path, data, err)
+			}
+		}
+		if entries, _ := os.ReadDir(filepath.Join(dir, "cdktf.out", "stacks")); len(entries) != 1 {
+			t.Errorf("cdktf.out/stacks has %d entries, want the user's one", len(entries))
+		}
+	}
+}
+
+// TestOfflineDiff: the offline diff of one environment prints Terraform's
+// plan of each of its stacks and leaves the user's output and state alone.
+func TestOfflineDiff(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: synthesizes and plans an environment (about a minute)")
+	}
+	t.Parallel()
+	dir := projectCopy(t)
+	unchanged := userOutput(t, dir)
+	out := runDocumented(t, dir, "go run ./cmd/diff acme-prod", "")
+	for _, stack := range envStacks("acme-prod") {
+		i := strings.Index(out, "===== "+stack+" =====")
+		if i < 0 {
+			t.Errorf("no plan of %s in the output", stack)
+			continue
+		}
+		if rest := out[i:]; !strings.Contains(rest, "Terraform will perform the following actions") || !strings.Contains(rest, "Plan: ") {
+			t.Errorf("%s: no Terraform plan after its heading", stack)
+		}
+	}
+	if strings.Contains(out, "===== acme-staging-") || strings.Contains(out, "===== acme-dev-") {
+		t.Errorf("the diff of acme-prod planned other environments' stacks")
+	}
+	unchanged()
+}
+
+// TestCustomerCheck: the per-environment check a user runs after adding a
+// customer file synthesizes, validates and plans that environment offline
+// and leaves the user's output and state alone.
+func TestCustomerCheck(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: synthesizes and plans an environment (about a minute)")
+	}
+	t.Parallel()
+	dir := projectCopy(t)
+	unchanged := userOutput(t, dir)
+	out := runDocumented(t, dir, "go run ./cmd/check -envs acme-dev -skip-emulator", "")
+	for _, stack := range envStacks("acme-dev") {
+		if !strings.Contains(out, stack) {
+			t.Errorf("the check does not report %s:\n%s", stack, out)
+		}
+	}
+	unchanged()
+}

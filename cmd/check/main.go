@@ -2,20 +2,19 @@
 // environment, validates and plans every stack offline against the real AWS
 // provider, and deploys the environments whose providers point at a local
 // emulator on moto_server, inside a private network namespace. It never
-// touches a user's state: all Terraform work happens on copies in .check/.
+// touches a user's output or state: it synthesizes into .check/cdktf.out,
+// and all Terraform work happens on copies in .check/.
 //
 //	go run ./cmd/check [-envs acme-prod,acme-local] [-skip-emulator] [-quick] [-parallel N] [-outdir DIR]
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"slices"
@@ -80,7 +79,7 @@ type envReport struct {
 // check runs the whole job.
 func check(ctx context.Context, f flags) error {
 	start := time.Now()
-	repo, err := moduleRoot()
+	repo, err := harness.ModuleRoot(modulePath)
 	if err != nil {
 		return err
 	}
@@ -96,12 +95,13 @@ func check(ctx context.Context, f flags) error {
 		}
 	}
 
+	checkDir := filepath.Join(repo, ".check")
 	outdir := f.outdir
 	var synthTime time.Duration
 	if outdir == "" {
-		outdir = filepath.Join(repo, "cdktf.out")
+		outdir = filepath.Join(checkDir, "cdktf.out") // never the user's cdktf.out
 		t := time.Now()
-		if err := synth(ctx, repo, outdir, f.envs); err != nil {
+		if err := harness.Synthesize(ctx, repo, outdir, f.envs); err != nil {
 			return err
 		}
 		synthTime = time.Since(t)
@@ -112,12 +112,11 @@ func check(ctx context.Context, f flags) error {
 		return err
 	}
 
-	checkDir := filepath.Join(repo, ".check")
 	opts := harness.Options{
 		Scratch:        filepath.Join(checkDir, "offline"),
 		Parallel:       f.parallel,
 		Quick:          f.quick,
-		PluginCacheDir: pluginCache(checkDir),
+		PluginCacheDir: harness.PluginCache(checkDir),
 		Log:            os.Stdout,
 	}
 	if err := os.RemoveAll(opts.Scratch); err != nil {
@@ -167,52 +166,6 @@ func check(ctx context.Context, f flags) error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// moduleRoot finds the repository: the folder above the working directory
-// whose go.mod declares this module.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if data, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil {
-			sc := bufio.NewScanner(strings.NewReader(string(data)))
-			for sc.Scan() {
-				if fields := strings.Fields(sc.Text()); len(fields) == 2 && fields[0] == "module" && fields[1] == modulePath {
-					return dir, nil
-				}
-			}
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("run this inside the %s repository (no go.mod for it above the working directory)", modulePath)
-		}
-		dir = parent
-	}
-}
-
-// synth runs the app (go run . at the repository root), which writes every
-// selected environment's stacks to outdir.
-func synth(ctx context.Context, repo, outdir string, envs []string) error {
-	if matches, _ := filepath.Glob(filepath.Join(repo, "*.go")); len(matches) == 0 {
-		return fmt.Errorf("the app (main.go at %s) does not exist yet: use -outdir to check a synthesized cdktf output", repo)
-	}
-	cmd := exec.CommandContext(ctx, "go", "run", ".")
-	cmd.Dir = repo
-	cmd.Env = append(os.Environ(), "CDKTF_OUTDIR="+outdir)
-	if len(envs) > 0 {
-		cmd.Env = append(cmd.Env, "MULTIREGION_ENVIRONMENTS="+strings.Join(envs, ","))
-	}
-	if os.Getenv("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION") == "" {
-		cmd.Env = append(cmd.Env, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20")
-	}
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("synthesizing (go run . in %s): %w", repo, err)
-	}
-	return nil
 }
 
 // envOf is the environment of a stack: its name without the role
@@ -273,16 +226,6 @@ func byEnv(stacks []harness.Stack) map[string][]harness.Stack {
 	return out
 }
 
-// pluginCache is the provider cache: the user's TF_PLUGIN_CACHE_DIR, else one
-// under .check that outlives the wiped scratch folders (on a machine without
-// the mirror it saves a download per run).
-func pluginCache(checkDir string) string {
-	if dir := os.Getenv("TF_PLUGIN_CACHE_DIR"); dir != "" {
-		return dir
-	}
-	return filepath.Join(checkDir, "plugin-cache")
-}
-
 // runEmulatorPhase re-runs this program with -emulator-only inside a private
 // network namespace and reads the report it writes.
 func runEmulatorPhase(ctx context.Context, repo, outdir string, envs []string, report string) ([]envReport, error) {
@@ -325,7 +268,7 @@ func runEmulatorPhase(ctx context.Context, repo, outdir string, envs []string, r
 // emulatorPhase deploys each of f.envs on a fresh moto_server, one after
 // another, and writes their reports to f.report. It runs inside the namespace.
 func emulatorPhase(ctx context.Context, f flags) error {
-	repo, err := moduleRoot()
+	repo, err := harness.ModuleRoot(modulePath)
 	if err != nil {
 		return err
 	}
@@ -344,7 +287,7 @@ func emulatorPhase(ctx context.Context, f flags) error {
 				r.Report, err = harness.Emulate(ctx, harness.Options{
 					Scratch:        scratch,
 					Port:           port,
-					PluginCacheDir: pluginCache(filepath.Join(repo, ".check")),
+					PluginCacheDir: harness.PluginCache(filepath.Join(repo, ".check")),
 					Log:            os.Stdout,
 				}, groups[env])
 			}
