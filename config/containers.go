@@ -114,9 +114,12 @@ type LoadBalancer struct {
 // Certificate is an ACM certificate validated through DNS records in a
 // hosted zone that exists before the regional stacks deploy.
 type Certificate struct {
-	DomainName       string   `yaml:"domain_name"`
+	// DomainName is the certificate's name, e.g. origin.acme.example.com.
+	DomainName string `yaml:"domain_name"`
+	// AlternativeNames are further names it covers.
 	AlternativeNames []string `yaml:"alternative_names"`
-	ZoneID           string   `yaml:"zone_id"`
+	// ZoneID is the existing Route 53 zone its DNS validation records go in.
+	ZoneID string `yaml:"zone_id"`
 }
 
 // HTTPS reports whether the load balancers get a certificate (and HTTP
