@@ -29,7 +29,7 @@ type Service struct {
 	// ImageTag is the image Terraform deploys. Default latest.
 	ImageTag string `yaml:"image_tag"`
 	// DeployedBy is terraform (default) or pipeline: who owns the service's
-	// task definition revision (see README, "Containers").
+	// task definition revision (see docs/containers.md).
 	DeployedBy string `yaml:"deployed_by"`
 	// CPU units and memory MiB of a task: a Fargate size.
 	CPU    int `yaml:"cpu"`
@@ -54,7 +54,7 @@ type Service struct {
 	SpotPercent *int `yaml:"spot_percent"`
 	// Autoscaling switches the scalable target and its policies on.
 	// Default true; acme-local turns it off (moto lacks Application Auto
-	// Scaling's ListTagsForResource, see README).
+	// Scaling's ListTagsForResource, see docs/containers.md).
 	Autoscaling *bool `yaml:"autoscaling"`
 	// Auto scaling: target tracking on CPU, memory and ALB requests per
 	// target, with these cooldowns.
