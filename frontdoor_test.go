@@ -2,11 +2,17 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -21,7 +27,10 @@ import (
 // projectCopy copies the project (sources, config, cdktf.json, package
 // files; not tests, golden files, output or state) into a temporary folder
 // and links node_modules, which must exist (npm ci; make test runs it).
-func projectCopy(t *testing.T) string {
+func projectCopy(t *testing.T) string { return copyProject(t, false) }
+
+// copyProject is projectCopy, with the tests and golden files when withTests.
+func copyProject(t *testing.T, withTests bool) string {
 	t.Helper()
 	wd, err := os.Getwd()
 	if err != nil {
@@ -30,8 +39,18 @@ func projectCopy(t *testing.T) string {
 	if _, err := os.Stat(filepath.Join(wd, "node_modules", ".bin", "cdktf")); err != nil {
 		t.Fatalf("no cdktf CLI in node_modules: run npm ci --no-audit --no-fund (make test does): %v", err)
 	}
-	dir := t.TempDir()
-	skip := []string{".git", "node_modules", "cdktf.out", ".check", "state", "testdata", ".gen"}
+	// The same path on every run (per project and test): the Go build cache
+	// keys compiled packages by their directory, so a fresh path each time
+	// would rebuild the whole app for every test.
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("multiregion-frontdoor-%x", sha256.Sum256([]byte(wd)))[:len("multiregion-frontdoor-")+12], t.Name())
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	skip := []string{".git", "node_modules", "cdktf.out", ".check", "state", ".gen"}
+	if !withTests {
+		skip = append(skip, "testdata")
+	}
 	err = filepath.WalkDir(wd, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -43,7 +62,7 @@ func projectCopy(t *testing.T) string {
 		if d.IsDir() {
 			return os.MkdirAll(filepath.Join(dir, rel), 0o755)
 		}
-		if strings.HasSuffix(path, "_test.go") || !d.Type().IsRegular() {
+		if strings.HasSuffix(path, "_test.go") && !withTests || !d.Type().IsRegular() {
 			return nil
 		}
 		data, err := os.ReadFile(path)
@@ -68,21 +87,38 @@ func projectCopy(t *testing.T) string {
 // command must exit 0.
 func runDocumented(t *testing.T, dir, command string, stdin string, env ...string) string {
 	t.Helper()
+	return startDocumented(t, dir, command, stdin, env...)()
+}
+
+// startDocumented is runDocumented in two halves: it starts the command and
+// returns the wait for it.
+func startDocumented(t *testing.T, dir, command string, stdin string, env ...string) (wait func() string) {
+	t.Helper()
 	start := time.Now()
 	cmd := exec.Command("sh", "-c", command)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20", "CHECKPOINT_DISABLE=1", "NO_COLOR=1", "FORCE_COLOR=0")
 	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdin = strings.NewReader(stdin)
-	var out bytes.Buffer
+	var out bytes.Buffer // read only after Wait
 	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
-	t.Logf("%s: %.1fs", command, time.Since(start).Seconds())
-	if err != nil {
-		t.Fatalf("%s: %v\n%s", command, err, out.String())
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("%s: %v", command, err)
 	}
-	return out.String()
+	return func() string {
+		t.Helper()
+		err := cmd.Wait()
+		t.Logf("%s: %.1fs", command, time.Since(start).Seconds())
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", command, err, out.String())
+		}
+		return out.String()
+	}
 }
+
+// shellLines is the input of a documented shell session (the emulator's):
+// one command per argument, each a README command or the test's own.
+func shellLines(lines ...string) string { return strings.Join(lines, "\n") + "\n" }
 
 // stackDirs lists the stack folders of a cdktf output.
 func stackDirs(t *testing.T, outdir string) []string {
@@ -262,9 +298,9 @@ func TestOfflineDiff(t *testing.T) {
 	unchanged()
 }
 
-// TestCustomerCheck: the per-environment check a user runs after adding a
-// customer file synthesizes, validates and plans that environment offline
-// and leaves the user's output and state alone.
+// TestCustomerCheck: a customer added as the README says (a copied file),
+// checked on its own: the check synthesizes, validates and plans that
+// environment offline and leaves the user's output and state alone.
 func TestCustomerCheck(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: synthesizes and plans an environment (about a minute)")
@@ -272,11 +308,160 @@ func TestCustomerCheck(t *testing.T) {
 	t.Parallel()
 	dir := projectCopy(t)
 	unchanged := userOutput(t, dir)
-	out := runDocumented(t, dir, "go run ./cmd/check -envs acme-dev -skip-emulator", "")
-	for _, stack := range envStacks("acme-dev") {
+	runDocumented(t, dir, "cp config/environments/acme-dev.yaml config/environments/globex-dev.yaml", "")
+	out := runDocumented(t, dir, "go run ./cmd/check -envs globex-dev -skip-emulator", "")
+	for _, stack := range envStacks("globex-dev") {
 		if !strings.Contains(out, stack) {
 			t.Errorf("the check does not report %s:\n%s", stack, out)
 		}
 	}
 	unchanged()
+}
+
+// TestGoldenCommand: the README's golden file command regenerates the
+// golden files, and on this tree they come out as committed.
+func TestGoldenCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: builds and runs the package's tests in a copy")
+	}
+	t.Parallel()
+	dir := copyProject(t, true)
+	os.RemoveAll(filepath.Join(dir, "testdata", "acme-dev-primary.tf.json"))
+	runDocumented(t, dir, "UPDATE_GOLDEN=1 go test . -run TestGolden", "")
+	golden, _ := filepath.Glob("testdata/*.tf.json")
+	if len(golden) == 0 {
+		t.Fatal("no golden files in testdata")
+	}
+	for _, path := range golden {
+		want, _ := os.ReadFile(path)
+		got, err := os.ReadFile(filepath.Join(dir, path))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s: regenerated differs from the committed one (%v)", path, err)
+		}
+	}
+}
+
+// coveredElsewhere are README commands no test can run as written, and
+// what covers them instead.
+var coveredElsewhere = map[string]string{
+	"make test": ".ci/run, the CI job, runs exactly make test (checked below)",
+	"make all": "setup is make test's first step; its job, go run ./cmd/check (checked below), runs in TestCustomerCheck " +
+		"for one environment, and TestEveryStackValidatesAndPlansOffline and TestEmulatorDeploysAcmeLocal do its work for all",
+	"npx cdktf diff acme-prod-primary": "needs credentials for acme-prod's account: TestEnvironmentGlobs, TestOfflineDiff (the same plan offline)",
+	"npx cdktf deploy 'acme-prod-*'":   "needs credentials for acme-prod's account: TestEnvironmentGlobs (the CLI accepts the glob), TestEmulatorCLI (the same command on acme-local)",
+	"npx cdktf destroy 'acme-prod-*'":  "needs credentials for acme-prod's account: TestEnvironmentGlobs, TestEmulatorCLI (the same command on acme-local)",
+}
+
+// TestReadmeCommands: every command in the README's sh blocks is run
+// exactly as written by a test of this package (the command argument of
+// runDocumented or startDocumented, or a line of shellLines), or is one of
+// coveredElsewhere; help lists every one of them too.
+func TestReadmeCommands(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	commands := shCommands(string(readme))
+	if len(commands) < 8 {
+		t.Fatalf("found %d commands in the README's sh blocks: %q", len(commands), commands)
+	}
+	run := documentedCommands(t)
+	help, _ := os.ReadFile("help")
+	for _, c := range commands {
+		if !strings.Contains(string(help), c) {
+			t.Errorf("help does not list the README command %q", c)
+		}
+		if run[c] {
+			continue
+		}
+		if _, ok := coveredElsewhere[c]; !ok {
+			t.Errorf("README command %q is run by no test: run it with runDocumented (exactly as written) or say in coveredElsewhere what covers it", c)
+		}
+	}
+	for c := range coveredElsewhere {
+		if !slices.Contains(commands, c) {
+			t.Errorf("coveredElsewhere lists %q, which the README does not have", c)
+		}
+		if run[c] {
+			t.Errorf("%q is run by a test: drop it from coveredElsewhere", c)
+		}
+	}
+	// What coveredElsewhere claims.
+	ci, _ := os.ReadFile(".ci/run")
+	if !strings.Contains(string(ci), "\nmake test\n") {
+		t.Errorf(".ci/run does not run make test:\n%s", ci)
+	}
+	makefile, _ := os.ReadFile("Makefile")
+	for _, rule := range []string{"all: setup check\n", "check:\n\tgo run ./cmd/check\n", "test: setup\n"} {
+		if !strings.Contains(string(makefile), rule) {
+			t.Errorf("the Makefile has no %q", rule)
+		}
+	}
+}
+
+// shCommands are the lines of the sh blocks of a Markdown text, without
+// trailing comments.
+func shCommands(md string) []string {
+	var out []string
+	in := false
+	for _, line := range strings.Split(md, "\n") {
+		switch {
+		case strings.HasPrefix(line, "```sh"):
+			in = true
+		case strings.HasPrefix(line, "```"):
+			in = false
+		case in:
+			if i := strings.Index(line, " # "); i >= 0 {
+				line = line[:i]
+			}
+			if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+				out = append(out, line)
+			}
+		}
+	}
+	return out
+}
+
+// documentedCommands reads this package's tests for the commands they run
+// as documented: string literals passed as the command of runDocumented and
+// startDocumented and as lines of shellLines.
+func documentedCommands(t *testing.T) map[string]bool {
+	t.Helper()
+	fset := token.NewFileSet()
+	files, _ := filepath.Glob("*_test.go")
+	out := map[string]bool{}
+	for _, path := range files {
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			fn, ok := call.Fun.(*ast.Ident)
+			if !ok {
+				return true
+			}
+			var args []ast.Expr
+			switch fn.Name {
+			case "runDocumented", "startDocumented":
+				if len(call.Args) > 2 {
+					args = call.Args[2:3]
+				}
+			case "shellLines":
+				args = call.Args
+			}
+			for _, a := range args {
+				if lit, ok := a.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+					if s, err := strconv.Unquote(lit.Value); err == nil {
+						out[s] = true
+					}
+				}
+			}
+			return true
+		})
+	}
+	return out
 }

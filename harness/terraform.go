@@ -169,15 +169,8 @@ func newTerraform(opts *Options) (*terraform, error) {
 	if err != nil {
 		return nil, RequireTerraform() // explains how to get it
 	}
-	mirror := os.Getenv("TF_PROVIDER_MIRROR")
-	if mirror == "" {
-		mirror = DefaultMirror
-	}
-	if _, err := os.Stat(mirror); err != nil {
-		mirror = "" // no mirror: the public registry, as on a user's laptop
-	}
-	rc := filepath.Join(scratch, "terraformrc")
-	if err := os.WriteFile(rc, cliConfig(opts.PluginCacheDir, mirror), 0o644); err != nil {
+	rc, err := writeCLIConfig(scratch, opts.PluginCacheDir)
+	if err != nil {
 		return nil, err
 	}
 	logTo := opts.Log
@@ -185,6 +178,22 @@ func newTerraform(opts *Options) (*terraform, error) {
 		logTo = io.Discard
 	}
 	return &terraform{bin: bin, env: childEnv(os.Environ(), rc), logTo: logTo}, nil
+}
+
+// writeCLIConfig writes the Terraform CLI config (cliConfig) into dir as
+// terraformrc and returns its path. The mirror is TF_PROVIDER_MIRROR, else
+// DefaultMirror; none when it does not exist (the public registry, as on a
+// user's laptop).
+func writeCLIConfig(dir, cacheDir string) (string, error) {
+	mirror := os.Getenv("TF_PROVIDER_MIRROR")
+	if mirror == "" {
+		mirror = DefaultMirror
+	}
+	if _, err := os.Stat(mirror); err != nil {
+		mirror = ""
+	}
+	rc := filepath.Join(dir, "terraformrc")
+	return rc, os.WriteFile(rc, cliConfig(cacheDir, mirror), 0o644)
 }
 
 // cliConfig is the Terraform CLI config: a plugin cache shared by every stack
