@@ -32,6 +32,9 @@ func projectCopy(t *testing.T) string { return copyProject(t, false) }
 // copyProject is projectCopy, with the tests and golden files when withTests.
 func copyProject(t *testing.T, withTests bool) string {
 	t.Helper()
+	if os.Getenv(nestedEnv) != "" {
+		t.Fatalf("%s: a documented command ran a test that copies the project again", t.Name())
+	}
 	wd, err := os.Getwd()
 	if err != nil {
 		t.Fatal(err)
@@ -81,6 +84,10 @@ func copyProject(t *testing.T, withTests bool) string {
 	return dir
 }
 
+// nestedEnv marks the commands runDocumented runs, so that a command that
+// runs this package's tests cannot recurse into another project copy.
+const nestedEnv = "MULTIREGION_FRONTDOOR_COMMAND"
+
 // runDocumented runs a README command exactly as written with sh in dir,
 // with extra environment variables (the README's own variables are part
 // of the command), stdin as given, and returns its combined output. The
@@ -97,7 +104,7 @@ func startDocumented(t *testing.T, dir, command string, stdin string, env ...str
 	start := time.Now()
 	cmd := exec.Command("sh", "-c", command)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20", "CHECKPOINT_DISABLE=1", "NO_COLOR=1", "FORCE_COLOR=0")
+	cmd.Env = append(os.Environ(), "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20", "CHECKPOINT_DISABLE=1", "NO_COLOR=1", "FORCE_COLOR=0", nestedEnv+"=1")
 	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdin = strings.NewReader(stdin)
 	var out bytes.Buffer // read only after Wait
@@ -318,9 +325,11 @@ func TestCustomerCheck(t *testing.T) {
 	unchanged()
 }
 
-// TestGoldenCommand: the README's golden file command regenerates the
-// golden files, and on this tree they come out as committed.
-func TestGoldenCommand(t *testing.T) {
+// TestReadmeRegeneratesGolden: the README's golden file command
+// regenerates the golden files, and on this tree they come out as
+// committed. (Its name must not match the command's -run TestGolden, or the
+// command would run this test again in the copy.)
+func TestReadmeRegeneratesGolden(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: builds and runs the package's tests in a copy")
 	}

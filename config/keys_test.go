@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -69,8 +70,8 @@ func writeKeys(b *strings.Builder, t reflect.Type, prefix string, docs map[strin
 		}
 		key := prefix + name
 		doc := docs[t.Name()+"."+f.Name]
-		if doc == "" && ft.Kind() == reflect.Struct {
-			doc = docs[ft.Name()] // a section: its type's comment
+		if ft.Kind() == reflect.Struct && (doc == "" || docs[t.Name()+"."+f.Name+" shared"] != "") {
+			doc = docs[ft.Name()] // a section: its type's comment, not its neighbour's
 		}
 		if doc == "" {
 			*missing = append(*missing, key)
@@ -148,6 +149,9 @@ func fieldDocs(dir string) (map[string]string, error) {
 					line := fset.Position(field.Pos()).Line
 					if doc == "" && line == prevLine+1 {
 						doc = prevDoc
+						for _, n := range field.Names {
+							docs[ts.Name.Name+"."+n.Name+" shared"] = "yes"
+						}
 					}
 					prevDoc, prevLine = doc, line
 					for _, n := range field.Names {
@@ -165,4 +169,55 @@ func oneLine(c *ast.CommentGroup) string {
 		return ""
 	}
 	return strings.Join(strings.Fields(c.Text()), " ")
+}
+
+// TestDocumentedKeysExist: every config key the docs name (a backticked
+// `section.key` whose section is a top-level key) is a key the decoder
+// accepts, so no page documents a key that does not exist.
+func TestDocumentedKeysExist(t *testing.T) {
+	docs, err := fieldDocs(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	var missing []string
+	writeKeys(&b, reflect.TypeOf(Environment{}), "", docs, &missing)
+	keys := map[string]bool{}
+	for _, line := range strings.Split(b.String(), "\n") {
+		if k, ok := strings.CutPrefix(line, "| `"); ok {
+			k, _, _ = strings.Cut(k, "`")
+			keys[k] = true
+		}
+	}
+	top := map[string]bool{}
+	for k := range keys {
+		if !strings.ContainsAny(k, ".[") {
+			top[k] = true
+		}
+	}
+	token := regexp.MustCompile("`([a-z_]+)((?:\\.[a-z_]+)+)`")
+	pages, _ := filepath.Glob("../docs/*.md")
+	pages = append(pages, "../README.md")
+	checked := 0
+	for _, page := range pages {
+		if strings.HasSuffix(page, "config-keys.md") {
+			continue
+		}
+		data, err := os.ReadFile(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range token.FindAllStringSubmatch(string(data), -1) {
+			if !top[m[1]] {
+				continue // a file name, a service name, a key relative to a section
+			}
+			checked++
+			if k := m[1] + m[2]; !keys[k] && !keys[strings.Replace(k, "monitoring.alarms.", "monitoring.alarms.<name>.", 1)] {
+				t.Errorf("%s documents %s, which is not a config key (see docs/config-keys.md)", page, k)
+			}
+		}
+	}
+	if checked < 50 {
+		t.Errorf("only %d documented keys found: the pattern no longer matches the docs", checked)
+	}
 }
