@@ -109,8 +109,9 @@ func TestEmulatorCLI(t *testing.T) {
 	script := shellLines(
 		"set -e",
 		"npx cdktf deploy 'acme-local-*' --auto-approve --skip-provider-lock",
-		// Re-plan every deployed stack: exit code 2 would mean changes.
-		"for s in "+strings.Join(stacks, " ")+"; do (cd cdktf.out/stacks/$s && terraform plan -detailed-exitcode -input=false -no-color >../../../replan-$s.log 2>&1) || echo \"REPLAN-NOT-CLEAN $s\"; done",
+		// Re-plan every deployed stack, side by side: exit code 2 would
+		// mean changes.
+		"for s in "+strings.Join(stacks, " ")+"; do (cd cdktf.out/stacks/$s && terraform plan -detailed-exitcode -input=false -no-color >../../../replan-$s.log 2>&1 || echo \"REPLAN-NOT-CLEAN $s\") & done; wait",
 		"npx cdktf destroy 'acme-local-*' --auto-approve --skip-provider-lock",
 	)
 	wait := startDocumented(t, dir, "go run ./cmd/emulator", script)
