@@ -26,7 +26,7 @@ func BenchmarkSynthAllEnvironments(b *testing.B) {
 
 func benchSynth(b *testing.B, envs []*config.Environment) {
 	for b.Loop() {
-		if err := synthesize(filepath.Join(b.TempDir(), "cdktf.out"), envs); err != nil {
+		if err := synthesize(filepath.Join(b.TempDir(), "cdktf.out"), envs, false); err != nil {
 			b.Fatal(err)
 		}
 	}

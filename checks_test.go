@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -164,6 +165,56 @@ func TestEmulatorDeploysBootstrap(t *testing.T) {
 	if arn := s.Outputs["run_role_arn_acme_local"]; arn != "" && arn != "arn:aws:iam::123456789012:role/acme-local-hcp-terraform-run" {
 		t.Errorf("run role ARN %s, want the acme-local run role in the emulator's account", arn)
 	}
+}
+
+// TestEmulatorCLI: acme-local deploys through the cdktf CLI on the
+// emulator exactly as the README tells a user (the emulator's shell, then
+// cdktf deploy and destroy), re-plans with no changes in between, and
+// leaves no resource in its state. It runs in a copy of the project, beside
+// TestEmulatorDeploysAcmeLocal (each with its own moto_server in its own
+// namespace).
+func TestEmulatorCLI(t *testing.T) {
+	if testing.Short() {
+		t.Skip("deploys on moto_server through the cdktf CLI (minutes)")
+	}
+	dir := projectCopy(t)
+	stacks := []string{"acme-local-primary", "acme-local-secondary", "acme-local-global"}
+	script := shellLines(
+		"set -e",
+		"npx cdktf deploy 'acme-local-*' --auto-approve --skip-provider-lock",
+		// Re-plan every deployed stack, side by side: exit code 2 would
+		// mean changes.
+		"for s in "+strings.Join(stacks, " ")+"; do (cd cdktf.out/stacks/$s && terraform plan -detailed-exitcode -input=false -no-color >../../../replan-$s.log 2>&1 || echo \"REPLAN-NOT-CLEAN $s\") & done; wait",
+		"npx cdktf destroy 'acme-local-*' --auto-approve --skip-provider-lock",
+	)
+	wait := startDocumented(t, dir, "go run ./cmd/emulator", script)
+	t.Parallel()
+	out := wait()
+	for _, s := range stacks {
+		if strings.Contains(out, "REPLAN-NOT-CLEAN "+s) {
+			log, _ := os.ReadFile(filepath.Join(dir, "replan-"+s+".log"))
+			t.Errorf("%s: the re-plan after the CLI deploy is not clean:\n%s", s, lastLines(string(log), 60))
+		}
+		var state struct {
+			Resources []any `json:"resources"`
+		}
+		data, err := os.ReadFile(filepath.Join(dir, "state", s+".tfstate"))
+		if err != nil {
+			t.Errorf("%s: no state after the deploy: %v", s, err)
+			continue
+		}
+		if err := json.Unmarshal(data, &state); err != nil || len(state.Resources) != 0 {
+			t.Errorf("%s: %d resources left in state after destroy (%v)", s, len(state.Resources), err)
+		}
+	}
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
 }
 
 // TestEveryStackValidatesAndPlansOffline runs terraform plan -refresh=false

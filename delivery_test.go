@@ -134,21 +134,42 @@ func TestProdPipeline(t *testing.T) {
 	if want := envByID(t, "acme-prod").Pipeline.ApprovalEmails; !slices.Equal(emails, want) {
 		t.Errorf("approval topic subscribers %v, want %v", emails, want)
 	}
-	// Every deploy action reads its service from the stack that owns it:
-	// staging from acme-staging-primary, production from each region's.
+	// Production reads its services from this environment's regional
+	// stacks; staging is addressed by names, and they are the names the
+	// acme-staging-primary stack gives its own cluster and service.
 	owner := map[string]string{
-		"Deploy_to_Staging/us-east-1":    "acme-staging-primary",
 		"Deploy_to_Production/us-east-1": "acme-prod-primary",
 		"Deploy_to_Production/us-west-2": "acme-prod-secondary",
 	}
-	for _, stage := range []string{"Deploy_to_Staging", "Deploy_to_Production"} {
-		for _, a := range actions[stage] {
-			stack := owner[stage+"/"+a["region"].(string)]
-			cfg := a["configuration"].(map[string]any)
-			for _, key := range []string{"ClusterName", "ServiceName"} {
-				if want := "${data.terraform_remote_state.cross-stack-reference-input-" + stack + ".outputs."; !strings.HasPrefix(fmt.Sprint(cfg[key]), want) {
-					t.Errorf("%s %s %s = %v, want a reference to %s", stage, a["name"], key, cfg[key], stack)
-				}
+	for _, a := range actions["Deploy_to_Production"] {
+		stack := owner["Deploy_to_Production/"+a["region"].(string)]
+		cfg := a["configuration"].(map[string]any)
+		for _, key := range []string{"ClusterName", "ServiceName"} {
+			if want := "${data.terraform_remote_state.cross-stack-reference-input-" + stack + ".outputs."; !strings.HasPrefix(fmt.Sprint(cfg[key]), want) {
+				t.Errorf("Deploy_to_Production %s %s = %v, want a reference to %s", a["name"], key, cfg[key], stack)
+			}
+		}
+	}
+	sp := loadStack(t, "acme-staging-primary")
+	_, cluster := sp.only(t, "aws_ecs_cluster")
+	_, service := sp.only(t, "aws_ecs_service")
+	_, repo := sp.only(t, "aws_ecr_repository")
+	staged := actions["Deploy_to_Staging"][0]
+	if cfg := staged["configuration"].(map[string]any); cfg["ClusterName"] != cluster["name"] || cfg["ServiceName"] != service["name"] {
+		t.Errorf("staging deploys %v/%v, want acme-staging-primary's %v/%v", cfg["ClusterName"], cfg["ServiceName"], cluster["name"], service["name"])
+	}
+	staging := envByID(t, "acme-staging")
+	stagingRepo := fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s", staging.AccountID, staging.Primary.Region, repo["name"])
+	// The pipeline may pass the staging task's roles: the roles
+	// acme-staging-primary creates.
+	var policies []string
+	for _, pol := range g.resources("aws_iam_role_policy") {
+		policies = append(policies, fmt.Sprint(pol["policy"]))
+	}
+	for _, role := range sp.resources("aws_iam_role") {
+		if name := fmt.Sprint(role["name"]); strings.HasSuffix(name, "-exec") || strings.HasSuffix(name, "-task") {
+			if arn := "arn:aws:iam::" + staging.AccountID + ":role/" + name; !strings.Contains(strings.Join(policies, "\n"), arn) {
+				t.Errorf("no policy of acme-prod-global names %s", arn)
 			}
 		}
 	}
@@ -167,10 +188,11 @@ func TestProdPipeline(t *testing.T) {
 	for _, v := range vars {
 		got[v.Name] = v.Value
 	}
-	for name, stack := range map[string]string{"SECONDARY_REPOSITORY_URI": "acme-prod-secondary", "STAGING_REPOSITORY_URI": "acme-staging-primary"} {
-		if want := "${data.terraform_remote_state.cross-stack-reference-input-" + stack + ".outputs.cross-stack-output-aws_ecr_repository"; !strings.HasPrefix(got[name], want) {
-			t.Errorf("build variable %s = %q, want %s's image repository", name, got[name], stack)
-		}
+	if want := "${data.terraform_remote_state.cross-stack-reference-input-acme-prod-secondary.outputs.cross-stack-output-aws_ecr_repository"; !strings.HasPrefix(got["SECONDARY_REPOSITORY_URI"], want) {
+		t.Errorf("build variable SECONDARY_REPOSITORY_URI = %q, want acme-prod-secondary's image repository", got["SECONDARY_REPOSITORY_URI"])
+	}
+	if got["STAGING_REPOSITORY_URI"] != stagingRepo {
+		t.Errorf("build variable STAGING_REPOSITORY_URI = %q, want acme-staging-primary's repository %s", got["STAGING_REPOSITORY_URI"], stagingRepo)
 	}
 	_, project := loadStack(t, "acme-prod-primary").only(t, "aws_codebuild_project")
 	for _, v := range project["environment"].(map[string]any)["environment_variable"].([]any) {

@@ -33,5 +33,6 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	return synthesize(outdir(), envs)
+	dir, keepOrphans := outdir()
+	return synthesize(dir, envs, keepOrphans)
 }

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -38,7 +39,7 @@ func TestMain(m *testing.M) {
 			return 1, err
 		}
 		synthDir = filepath.Join(dir, "cdktf.out")
-		if err := synthesize(synthDir, synthEnvs); err != nil {
+		if err := synthesize(synthDir, synthEnvs, false); err != nil {
 			return 1, err
 		}
 		return m.Run(), nil
@@ -161,7 +162,8 @@ func firstDiff(want, got []byte) string {
 }
 
 // TestStackGraph: three stacks per environment, secondary -> primary,
-// global -> both; no cycles by construction.
+// global -> both and nothing else (no stack reads another environment's);
+// no cycles by construction.
 func TestStackGraph(t *testing.T) {
 	var m struct {
 		Stacks map[string]struct {
@@ -186,15 +188,8 @@ func TestStackGraph(t *testing.T) {
 		if deps := m.Stacks[s].Dependencies; !slices.Equal(deps, []string{p}) {
 			t.Errorf("%s depends on %v, want [%s]", s, deps, p)
 		}
-		wants := []string{p, s}
-		if pl := env.Pipeline; pl != nil && pl.StagingID != "" && *pl.CodePipeline {
-			// The pipeline deploys the staging environment's primary service.
-			wants = append(wants, pl.StagingID+"-"+config.RolePrimary)
-		}
-		for _, want := range wants {
-			if !slices.Contains(m.Stacks[g].Dependencies, want) {
-				t.Errorf("%s depends on %v, want %s among them", g, m.Stacks[g].Dependencies, want)
-			}
+		if deps := slices.Sorted(slices.Values(m.Stacks[g].Dependencies)); !slices.Equal(deps, []string{p, s}) {
+			t.Errorf("%s depends on %v, want [%s %s]", g, deps, p, s)
 		}
 	}
 	// No cycles: every stack can be deployed after its dependencies.
@@ -215,6 +210,46 @@ func TestStackGraph(t *testing.T) {
 		}
 		if !progress {
 			t.Fatalf("the stack graph has a cycle among the stacks not yet deployable (deployed: %v)", slices.Sorted(maps.Keys(done)))
+		}
+	}
+}
+
+// TestEnvironmentGlobs: `cdktf deploy '<customer>-<env>-*'` and `cdktf
+// destroy` with the same glob are accepted by the CLI for every example
+// environment. The CLI selects stacks by minimatch on their names (for
+// these names path.Match agrees) and refuses a deploy when a selected
+// stack's dependency is not selected, and a destroy when a stack depending
+// on a selected one is not.
+func TestEnvironmentGlobs(t *testing.T) {
+	var m struct {
+		Stacks map[string]struct {
+			Dependencies []string `json:"dependencies"`
+		} `json:"stacks"`
+	}
+	readJSON(t, filepath.Join(synthDir, "manifest.json"), &m)
+	for _, env := range synthEnvs {
+		glob := env.ID() + "-*"
+		var selected []string
+		for name := range m.Stacks {
+			if ok, _ := path.Match(glob, name); ok {
+				selected = append(selected, name)
+			}
+		}
+		slices.Sort(selected)
+		want := []string{env.StackName(config.RoleGlobal), env.StackName(config.RolePrimary), env.StackName(config.RoleSecondary)}
+		if !slices.Equal(selected, want) {
+			t.Errorf("%q selects %v, want %v", glob, selected, want)
+		}
+		for name, st := range m.Stacks {
+			for _, d := range st.Dependencies {
+				in, depIn := slices.Contains(selected, name), slices.Contains(selected, d)
+				if in && !depIn {
+					t.Errorf("cdktf deploy %q: %s depends on %s, which the glob does not select", glob, name, d)
+				}
+				if depIn && !in {
+					t.Errorf("cdktf destroy %q: %s depends on %s but the glob does not select it", glob, name, d)
+				}
+			}
 		}
 	}
 }

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
@@ -78,19 +80,25 @@ func splitList(s string) []string {
 	return out
 }
 
-// outdir is where the cdktf CLI wants the output (CDKTF_OUTDIR), else cdktf.out.
-func outdir() string {
+// outdir is where the cdktf CLI wants the output (CDKTF_OUTDIR), else
+// cdktf.out. keepOrphans is true under the CLI: it lists the stack folders
+// before the app runs and removes afterwards those the run did not produce,
+// so they must still be there for it (it fails on a missing one).
+func outdir() (dir string, keepOrphans bool) {
 	if d := os.Getenv("CDKTF_OUTDIR"); d != "" {
-		return d
+		return d, true
 	}
-	return "cdktf.out"
+	return "cdktf.out", false
 }
 
 // synthesize writes the environments' stacks into a fresh folder beside dir
-// and swaps it in only when synthesis succeeded, so a failed run leaves an
-// earlier output intact. Terraform working state of the old output
-// (.terraform folders and lock files) moves over, so deploys need no re-init.
-func synthesize(dir string, envs []*config.Environment) error {
+// and swaps it in only when synthesis succeeded, so a failed or interrupted
+// run leaves an earlier output intact and no fresh folder behind. Terraform
+// working state of the old output (.terraform folders and lock files)
+// moves over, so deploys need no re-init. Stack folders of the old output
+// that the run does not produce move over too when keepOrphans (for the
+// cdktf CLI to remove), else they go.
+func synthesize(dir string, envs []*config.Environment, keepOrphans bool) error {
 	dir = filepath.Clean(dir)
 	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
 		return err
@@ -99,14 +107,26 @@ func synthesize(dir string, envs []*config.Environment) error {
 	if err != nil {
 		return err
 	}
+	// Ctrl-C reaches the app and its jsii kernel together: the kernel
+	// stops, synthesis fails, and the fresh folder goes before the app exits
+	// (removing it while the kernel might still write would leave debris).
+	interrupted := make(chan os.Signal, 1)
+	signal.Notify(interrupted, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(interrupted)
 	defer os.RemoveAll(tmp) // no-op after a successful swap
-	if err := synthesizeInto(tmp, envs); err != nil {
+	err = synthesizeInto(tmp, envs)
+	select {
+	case sig := <-interrupted:
+		return fmt.Errorf("%v: synthesis interrupted; %s is left as it was", sig, dir)
+	default:
+	}
+	if err != nil {
 		return err
 	}
 	if err := workspaces.Write(tmp, envs); err != nil { // what the HCP Terraform workspaces need
 		return err
 	}
-	return swap(tmp, dir)
+	return swap(tmp, dir, keepOrphans)
 }
 
 // synthesizeInto builds the app and synthesizes it into outdir.
@@ -123,8 +143,9 @@ func synthesizeInto(outdir string, envs []*config.Environment) (err error) {
 	return nil
 }
 
-// swap replaces dir by tmp, carrying over each stack's Terraform working state.
-func swap(tmp, dir string) error {
+// swap replaces dir by tmp, carrying over each stack's Terraform working
+// state, and with keepOrphans the stack folders tmp does not have.
+func swap(tmp, dir string, keepOrphans bool) error {
 	old := dir + ".old"
 	os.RemoveAll(old)
 	if _, err := os.Stat(dir); err == nil {
@@ -142,6 +163,16 @@ func swap(tmp, dir string) error {
 		target := filepath.Join(dir, rel)
 		if _, err := os.Stat(filepath.Dir(target)); err == nil {
 			os.Rename(p, target)
+		}
+	}
+	if keepOrphans {
+		stackDirs, _ := filepath.Glob(filepath.Join(old, "stacks", "*"))
+		for _, p := range stackDirs {
+			target := filepath.Join(dir, "stacks", filepath.Base(p))
+			if _, err := os.Lstat(target); os.IsNotExist(err) {
+				os.MkdirAll(filepath.Dir(target), 0o755)
+				os.Rename(p, target)
+			}
 		}
 	}
 	return os.RemoveAll(old)

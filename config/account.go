@@ -200,15 +200,24 @@ func loadAccounts(dir string, envs []*Environment) Problems {
 func parseAccount(path string) (*Account, Problems) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, Problems{{File: path, Field: "(file)", Want: "a readable file: " + err.Error()}}
+		return nil, Problems{unreadable(path, err)}
 	}
 	a := &Account{File: path}
 	base := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".yaml"), ".yml")
 	a.Customer, a.Alias, _ = strings.Cut(base, "-")
+	// The same input rules as an environment file: one document, each key
+	// once, values of the right type.
+	in, err := inspectYAML(path, data)
+	if err != nil {
+		return nil, (&yamlInput{}).decodeProblems(path, err)
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(a); err != nil && !errors.Is(err, io.EOF) {
-		return nil, decodeProblems(path, err)
+		return nil, append(in.problems, in.decodeProblems(path, err)...)
+	}
+	if len(in.problems) > 0 {
+		return nil, in.problems
 	}
 	c := &problems{file: path}
 	if !customerRe.MatchString(a.Customer) {

@@ -139,7 +139,9 @@ type Backend struct {
 
 // S3Backend is an S3 state bucket; the key is <stack>/terraform.tfstate.
 type S3Backend struct {
+	// Bucket holds the state, key <stack>/terraform.tfstate.
 	Bucket string `yaml:"bucket"`
+	// Region is the bucket's region.
 	Region string `yaml:"region"`
 	// DynamoDBTable is an optional lock table; S3's native lock file is
 	// always on.
@@ -169,6 +171,7 @@ func (b *S3Backend) Active() (bucket, region string) {
 // CloudBackend is an HCP Terraform organization; every stack gets a
 // workspace named after the stack.
 type CloudBackend struct {
+	// Organization is the HCP Terraform organization.
 	Organization string `yaml:"organization"`
 	// Hostname defaults to app.terraform.io.
 	Hostname string `yaml:"hostname"`

@@ -221,3 +221,53 @@ func TestRegions(t *testing.T) {
 		t.Errorf("regions %s, want [eu-west-1 us-east-1]", got)
 	}
 }
+
+// Input problems: each is one problem naming file, field, value and what is
+// allowed, with no follow-on problem from validating what did not decode.
+func TestInputProblems(t *testing.T) {
+	for _, tc := range []struct {
+		name, body string
+		want       []string
+	}{
+		{"second document", minimal + "---\nservice:\n  port: 8080\n", []string{"(file)", `"---"`, "one YAML document", "line 3"}},
+		{"key set twice", minimal + "account_id: \"333333333333\"\n", []string{"account_id", `"333333333333"`, "each key once", "already set at line 1"}},
+		{"nested key set twice", minimal + "service:\n  port: 8080\n  port: 8081\n", []string{"service.port", `"8081"`, "each key once"}},
+		{"list for a required string", "account_id: [1]\nprimary:\n  cidr: 10.0.0.0/16\nsecondary:\n  cidr: 10.1.0.0/16\n", []string{"account_id (line 1)", "(a list)", "type string"}},
+		{"list for a string", minimal + "primary:\n  cidr: [10.0.0.0/16]\n", []string{"primary.cidr (line 3)", "(a list)", "type string"}},
+		{"word for a number", minimal + "service:\n  port: abc\n", []string{"service.port (line 3)", `"abc"`, "type int"}},
+		{"unquoted account id", strings.Replace(minimal, `"111111111111"`, "011111111111", 1), []string{"account_id", `"011111111111"`, "quoted", `account_id: "011111111111"`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { expectOneProblem(t, "acme-dev.yaml", tc.body, tc.want) })
+	}
+	// A bare --- at the end is no second document.
+	if _, err := Parse("envs/acme-dev.yaml", []byte(minimal+"---\n")); err != nil {
+		t.Errorf("a trailing ---: %v", err)
+	}
+}
+
+// Entries that cannot be read (a dangling link, a folder named like an
+// environment file) are problems reported with every other file's.
+func TestUnreadableEntries(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "acme-dev.yaml"), []byte(minimal+"tier: gold\n"), 0o644)
+	os.Symlink("nowhere.yaml", filepath.Join(dir, "acme-link.yaml"))
+	os.Mkdir(filepath.Join(dir, "acme-dir.yaml"), 0o755)
+	_, err := LoadDir(dir, nil)
+	var ps Problems
+	if !errors.As(err, &ps) {
+		t.Fatalf("err = %v, want Problems", err)
+	}
+	want := map[string]string{
+		"acme-dev.yaml":  `tier: "gold"`,
+		"acme-link.yaml": "a symbolic link to nowhere.yaml, which does not exist",
+		"acme-dir.yaml":  "this is a directory",
+	}
+	if len(ps) != len(want) {
+		t.Fatalf("%d problems, want %d:\n%v", len(ps), len(want), err)
+	}
+	for _, p := range ps {
+		if w := want[filepath.Base(p.File)]; w == "" || !strings.Contains(p.String(), w) {
+			t.Errorf("problem %q, want one of %s containing %q", p, filepath.Base(p.File), w)
+		}
+	}
+}

@@ -29,7 +29,7 @@ type Service struct {
 	// ImageTag is the image Terraform deploys. Default latest.
 	ImageTag string `yaml:"image_tag"`
 	// DeployedBy is terraform (default) or pipeline: who owns the service's
-	// task definition revision (see README, "Containers").
+	// task definition revision (see docs/containers.md).
 	DeployedBy string `yaml:"deployed_by"`
 	// CPU units and memory MiB of a task: a Fargate size.
 	CPU    int `yaml:"cpu"`
@@ -54,7 +54,7 @@ type Service struct {
 	SpotPercent *int `yaml:"spot_percent"`
 	// Autoscaling switches the scalable target and its policies on.
 	// Default true; acme-local turns it off (moto lacks Application Auto
-	// Scaling's ListTagsForResource, see README).
+	// Scaling's ListTagsForResource, see docs/containers.md).
 	Autoscaling *bool `yaml:"autoscaling"`
 	// Auto scaling: target tracking on CPU, memory and ALB requests per
 	// target, with these cooldowns.
@@ -115,9 +115,12 @@ type LoadBalancer struct {
 // Certificate is an ACM certificate validated through DNS records in a
 // hosted zone that exists before the regional stacks deploy.
 type Certificate struct {
-	DomainName       string   `yaml:"domain_name"`
+	// DomainName is the certificate's name, e.g. origin.acme.example.com.
+	DomainName string `yaml:"domain_name"`
+	// AlternativeNames are further names it covers.
 	AlternativeNames []string `yaml:"alternative_names"`
-	ZoneID           string   `yaml:"zone_id"`
+	// ZoneID is the existing Route 53 zone its DNS validation records go in.
+	ZoneID string `yaml:"zone_id"`
 }
 
 // HTTPS reports whether the load balancers get a certificate (and HTTP
@@ -176,6 +179,50 @@ func (e *Environment) ExecutionRoleName(region string) string {
 
 // TaskRoleName is the region's task role.
 func (e *Environment) TaskRoleName(region string) string { return e.ServicePrefix(region) + "-task" }
+
+// ServiceNames addresses a region's container service by the names config
+// determines: the stack that builds the service and a pipeline that
+// deploys to it from another environment (its staging target) derive them
+// here, so neither reads the other's state.
+type ServiceNames struct {
+	Account, Region string
+	// Cluster, Service and Container are the ECS cluster, service and
+	// container names.
+	Cluster, Service, Container string
+	// Repository is the ECR repository the service pulls from.
+	Repository string
+	// ExecutionRole and TaskRole are the task's IAM role names.
+	ExecutionRole, TaskRole string
+}
+
+// ServiceNames returns the names of the service in region.
+func (e *Environment) ServiceNames(region string) ServiceNames {
+	return ServiceNames{
+		Account:       e.AccountID,
+		Region:        region,
+		Cluster:       e.Prefix(region),
+		Service:       e.Service.Name,
+		Container:     e.Service.Name,
+		Repository:    e.RepositoryName(),
+		ExecutionRole: e.ExecutionRoleName(region),
+		TaskRole:      e.TaskRoleName(region),
+	}
+}
+
+// RepositoryURL is the repository's image URL.
+func (n ServiceNames) RepositoryURL() string {
+	return fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s", n.Account, n.Region, n.Repository)
+}
+
+// RepositoryArn is the repository's ARN.
+func (n ServiceNames) RepositoryArn() string {
+	return fmt.Sprintf("arn:aws:ecr:%s:%s:repository/%s", n.Region, n.Account, n.Repository)
+}
+
+// RoleArn is the ARN of the account's IAM role name.
+func (n ServiceNames) RoleArn(name string) string {
+	return fmt.Sprintf("arn:aws:iam::%s:role/%s", n.Account, name)
+}
 
 // fargateMemory lists the memory sizes (MiB) Fargate accepts per CPU size
 // (AWS docs, "Task CPU and memory").

@@ -59,7 +59,7 @@ type Replica struct {
 	// MultiAZ gives the replica a standby of its own. Default off.
 	MultiAZ *bool `yaml:"multi_az"`
 	// Promoted makes the replica a standalone writer (disaster recovery:
-	// see the README's runbook).
+	// see the runbook in docs/database.md).
 	Promoted bool `yaml:"promoted"`
 }
 

@@ -60,7 +60,7 @@ func (e *Environment) ApplyDefaults() {
 }
 
 // alarmDefaults are each alarm's settings where the file leaves them out.
-// Thresholds are in the alarm's unit (README, Monitoring).
+// Thresholds are in the alarm's unit (docs/monitoring.md).
 var alarmDefaults = map[AlarmKey]AlarmSettings{
 	// 80 % for 2 x 2 min, as in the seed.
 	AlarmECSCPUHigh:    {Threshold: 80, Statistic: "Average", PeriodSeconds: 120, EvaluationPeriods: 2},

@@ -67,6 +67,11 @@ type Pipeline struct {
 	// StagingID is the staging environment's id (<customer>-<env>),
 	// resolved from Staging. Computed, not read from the file.
 	StagingID string `yaml:"-"`
+	// StagingService is the staging environment's primary service, named
+	// by that environment's config; StagingURL what the approver checks
+	// (its domain; "" without one). Computed.
+	StagingService *ServiceNames `yaml:"-"`
+	StagingURL     string        `yaml:"-"`
 }
 
 // Build is the CodeBuild environment of the image build.
@@ -251,27 +256,15 @@ func resolveStaging(envs []*Environment) Problems {
 				Want: fmt.Sprintf("%s: %s's pipeline deploys this service (pipeline.staging in %s), so Terraform must not own its task definition revision", DeployedByPipeline, e.ID(), e.File)})
 		default:
 			p.StagingID = id
+			names := target.ServiceNames(target.Primary.Region)
+			p.StagingService = &names
+			if target.Edge() {
+				p.StagingURL = "https://" + target.DNS.Domain
+			}
 		}
 		ps = append(ps, c.list...)
 	}
 	return ps
-}
-
-// withStaging adds the staging environments of the selected ones (a
-// pipeline reads its staging service from that environment's stack).
-func withStaging(all, selected []*Environment) []*Environment {
-	byID := map[string]*Environment{}
-	for _, e := range all {
-		byID[e.ID()] = e
-	}
-	out := slices.Clone(selected)
-	for i := 0; i < len(out); i++ {
-		if p := out[i].Pipeline; p != nil && p.StagingID != "" && !slices.Contains(out, byID[p.StagingID]) {
-			out = append(out, byID[p.StagingID])
-		}
-	}
-	slices.SortFunc(out, func(a, b *Environment) int { return strings.Compare(a.ID(), b.ID()) })
-	return out
 }
 
 func orNone(ids []string) string {

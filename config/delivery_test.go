@@ -191,22 +191,45 @@ func TestStagingAcrossFiles(t *testing.T) {
 	}
 }
 
-// Selecting an environment brings its staging environment along: the
-// pipeline reads the staging service from that environment's stacks.
-func TestSelectionBringsStaging(t *testing.T) {
+// Selecting an environment selects exactly it: its pipeline addresses the
+// staging service by the names the staging environment's config
+// determines, the same names that environment's own stacks use.
+func TestSelectionNamesStaging(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "acme-prod.yaml"), []byte(minimal+pipelined+"repository: {}\npipeline:\n  staging: staging\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "acme-staging.yaml"), []byte(minimal+pipelined), 0o644)
+	os.WriteFile(filepath.Join(dir, "acme-staging.yaml"), []byte(minimal+pipelined+"dns:\n  domain: staging.acme.example.com\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "acme-dev.yaml"), []byte(minimal), 0o644)
 	envs, err := LoadDir(dir, []string{"acme-prod"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ids []string
-	for _, e := range envs {
-		ids = append(ids, e.ID())
+	if len(envs) != 1 || envs[0].ID() != "acme-prod" {
+		t.Fatalf("selection acme-prod gave %d environments, want acme-prod alone", len(envs))
 	}
-	if !slices.Equal(ids, []string{"acme-prod", "acme-staging"}) {
-		t.Errorf("selection acme-prod gave %v, want acme-prod and acme-staging", ids)
+	all, err := LoadDir(dir, []string{"acme-staging"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	staging := all[0]
+	p := envs[0].Pipeline
+	if p.StagingService == nil {
+		t.Fatal("no staging service resolved")
+	}
+	if want := staging.ServiceNames(staging.Primary.Region); *p.StagingService != want {
+		t.Errorf("staging service %+v, want %+v", *p.StagingService, want)
+	}
+	if p.StagingURL != "https://staging.acme.example.com" {
+		t.Errorf("staging URL %q, want the staging domain", p.StagingURL)
+	}
+	sn := p.StagingService
+	for got, want := range map[string]string{
+		sn.RepositoryURL():            staging.AccountID + ".dkr.ecr.us-east-1.amazonaws.com/acme-staging/app",
+		sn.RepositoryArn():            "arn:aws:ecr:us-east-1:" + staging.AccountID + ":repository/acme-staging/app",
+		sn.RoleArn(sn.ExecutionRole):  "arn:aws:iam::" + staging.AccountID + ":role/acme-staging-use1-app-exec",
+		sn.Cluster + "/" + sn.Service: "acme-staging-use1/app",
+	} {
+		if got != want {
+			t.Errorf("got %q, want %q", got, want)
+		}
 	}
 }

@@ -17,7 +17,7 @@ type DNS struct {
 	Domain string `yaml:"domain"`
 	// ZoneID is an existing public hosted zone for Domain; empty creates one
 	// in the global stack (delegate it before the certificate can validate,
-	// see README).
+	// see docs/edge.md).
 	ZoneID string `yaml:"zone_id"`
 	// HealthCheck is the Route 53 health check of each region.
 	HealthCheck HealthCheck `yaml:"health_check"`
@@ -80,14 +80,14 @@ type CDN struct {
 	PriceClass string `yaml:"price_class"`
 	// OriginFailover sends a GET/HEAD/OPTIONS request that the primary
 	// answers with a 5xx (or not at all) to the secondary region (an origin
-	// group). Default true; acme-local turns it off (see README).
+	// group). Default true; acme-local turns it off (see docs/edge.md).
 	OriginFailover *bool `yaml:"origin_failover"`
 	// OriginVerifyHeader makes CloudFront send a secret header that the load
 	// balancers require: anything else reaching them directly gets a 403
 	// (the health check path excepted). Default true.
 	OriginVerifyHeader *bool `yaml:"origin_verify_header"`
 	// OriginSecretVersion: raising it makes Terraform draw a new secret
-	// (rotation, see README). Default 1.
+	// (rotation, see docs/edge.md). Default 1.
 	OriginSecretVersion int `yaml:"origin_secret_version"`
 	// APIPaths are path patterns CloudFront never caches and forwards with
 	// every header, cookie and query string. Default [/api/*].

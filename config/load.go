@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -41,7 +40,7 @@ func LoadDir(dir string, selection []string) ([]*Environment, error) {
 		case errors.As(err, &ps):
 			all = append(all, ps...)
 		case err != nil:
-			return nil, err
+			all = append(all, unreadable(path, err)) // reported with every other file's problems
 		}
 		if env == nil {
 			continue
@@ -60,7 +59,6 @@ func LoadDir(dir string, selection []string) ([]*Environment, error) {
 	if err != nil {
 		all = append(all, Problem{File: dir, Field: "environment selection", Value: strings.Join(selection, ","), Want: err.Error()})
 	}
-	selected = withStaging(envs, selected)
 	if len(all) > 0 {
 		sortProblems(all)
 		return nil, all
@@ -112,55 +110,28 @@ func Parse(path string, data []byte) (*Environment, error) {
 	env := &Environment{File: path}
 	base := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".yaml"), ".yml")
 	env.Customer, env.Name, _ = strings.Cut(base, "-")
+	in, err := inspectYAML(path, data)
+	if err != nil {
+		return nil, (&yamlInput{}).decodeProblems(path, err) // not YAML: nothing else to check
+	}
+	ps := in.problems
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	var ps Problems
 	if err := dec.Decode(env); err != nil && !errors.Is(err, io.EOF) {
-		var te *yaml.TypeError
-		if !errors.As(err, &te) {
-			return nil, decodeProblems(path, err) // not YAML: nothing else to check
-		}
 		// yaml.v3 decodes the rest of the file past type errors and unknown
 		// keys, so the remaining fields are still worth validating.
-		ps = decodeProblems(path, err)
+		ps = append(ps, in.decodeProblems(path, err)...)
 	}
 	env.ApplyDefaults()
 	assignReplication([]*Environment{env}) // alone, it owns its registry; LoadDir looks at all files
 	var invalid Problems
 	if errors.As(env.Validate(), &invalid) {
-		ps = append(ps, invalid...)
+		ps = append(ps, in.withoutReported(invalid)...)
 	}
 	if len(ps) > 0 {
 		return env, ps
 	}
 	return env, nil
-}
-
-var (
-	unknownFieldRe = regexp.MustCompile(`line (\d+): field (\S+) not found in type config\.(\w+)`)
-	typeErrorRe    = regexp.MustCompile(`line (\d+): cannot unmarshal !!(\w+) ` + "`" + `([^` + "`" + `]*)` + "`" + ` into (\S+)`)
-)
-
-// decodeProblems turns yaml.v3's errors into Problems that say what is allowed.
-func decodeProblems(path string, err error) Problems {
-	var ps Problems
-	var te *yaml.TypeError
-	if !errors.As(err, &te) {
-		return Problems{{File: path, Field: "(file)", Value: "", Want: "valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}}
-	}
-	for _, msg := range te.Errors {
-		if m := unknownFieldRe.FindStringSubmatch(msg); m != nil {
-			ps = append(ps, Problem{File: path, Field: "line " + m[1], Value: m[2],
-				Want: "unknown key; allowed here: " + strings.Join(yamlKeys(m[3]), ", ")})
-			continue
-		}
-		if m := typeErrorRe.FindStringSubmatch(msg); m != nil {
-			ps = append(ps, Problem{File: path, Field: "line " + m[1], Value: m[3], Want: "a value of type " + m[4]})
-			continue
-		}
-		ps = append(ps, Problem{File: path, Field: "(file)", Want: msg})
-	}
-	return ps
 }
 
 // configTypes lets error messages list the keys a section allows.

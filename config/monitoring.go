@@ -46,7 +46,7 @@ type Budget struct {
 }
 
 // Alarms holds the settings of every alarm; each key has its own defaults
-// (see AlarmKeys). Units of threshold: see the README table.
+// (see AlarmKeys). Units of threshold: see the table in docs/monitoring.md.
 type Alarms struct {
 	ECSCPUHigh              AlarmSettings `yaml:"ecs_cpu_high"`
 	ECSMemoryHigh           AlarmSettings `yaml:"ecs_memory_high"`

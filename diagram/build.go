@@ -322,14 +322,26 @@ func (b *builder) pipelineLinks(sc *Cluster, p *resource, stageID string, stage 
 			}
 		}
 		for _, other := range external {
-			id := nodeID("external", other)
-			if !slices.ContainsFunc(b.g.Root.Nodes, func(n *Node) bool { return n.ID == id }) {
-				b.g.Root.node(id, "external", other, "another environment's stack")
-			}
-			if action["category"] == "Deploy" {
-				b.edge(Edge{From: stageID, To: id, Label: "deploys to " + region, Cross: true})
-			}
+			b.externalDeploy(stageID, action, region, other, "another environment's stack")
 		}
+		// A service of another environment addressed by the names its
+		// config gives (no reference at all): the staging target.
+		cluster, _ := cfg["ClusterName"].(string)
+		if len(refs) == 0 && len(external) == 0 && cluster != "" && !strings.Contains(cluster, "${") {
+			b.externalDeploy(stageID, action, region, fmt.Sprintf("ECS %v / %v", cluster, cfg["ServiceName"]), "another environment's service, by name")
+		}
+	}
+}
+
+// externalDeploy draws a node outside every stack of the environment, once,
+// and a deploy action's edge to it.
+func (b *builder) externalDeploy(stageID string, action map[string]any, region, name, note string) {
+	id := nodeID("external", name)
+	if !slices.ContainsFunc(b.g.Root.Nodes, func(n *Node) bool { return n.ID == id }) {
+		b.g.Root.node(id, "external", name, note)
+	}
+	if action["category"] == "Deploy" {
+		b.edge(Edge{From: stageID, To: id, Label: "deploys to " + region, Cross: true})
 	}
 }
 

@@ -133,7 +133,7 @@ func TestProductionPicture(t *testing.T) {
 		{"VPC peering", "accepter 10.0.0.0/16", "VPC 10.0.0.0/16"},
 		{"CodeCommit | acme-prod-app | acme-prod: source", "push to main", "1. Source"},
 		{"2. Build", "runs build", "CodeBuild acme-prod-build"},
-		{"3. Deploy_to_Staging", "deploys to us-east-1", "acme-staging-primary"},
+		{"3. Deploy_to_Staging", "deploys to us-east-1", "ECS acme-staging-use1 / app"},
 		{"5. Deploy_to_Production", "deploys to us-east-1", "ECS service app"},
 		{"5. Deploy_to_Production", "deploys to us-west-2", "ECS service app"},
 		{"WAF web ACL", "filters requests", "CloudFront"},

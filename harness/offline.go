@@ -68,9 +68,9 @@ func Offline(ctx context.Context, opts Options, stacks []Stack) ([]Result, error
 		cfgs[i] = cfg
 	}
 
-	// All stacks in one Terraform run when they all pass (together.go); else
-	// each on its own, below.
-	if tf.offlineTogether(ctx, opts, results, cfgs) {
+	// All stacks in one Terraform run when they all pass (together.go); else,
+	// or when asked, each on its own, below.
+	if !opts.PerStack && tf.offlineTogether(ctx, opts, results, cfgs) {
 		return results, nil
 	}
 

@@ -32,6 +32,10 @@ type Options struct {
 	// show -json, so no plan.json. Each command costs ~1.5-2 s of CPU just to
 	// load the AWS provider's schema.
 	Quick bool
+	// PerStack makes Offline plan each stack in a Terraform run of its own
+	// (not all in one combined run), so each stack's plan log is that
+	// stack's plan alone, as Terraform prints it.
+	PerStack bool
 	// Port is the port Emulate starts moto_server on; default 4566.
 	Port int
 	// PluginCacheDir is the provider cache shared by all stacks; default
@@ -168,15 +172,8 @@ func newTerraform(opts *Options) (*terraform, error) {
 	if err != nil {
 		return nil, RequireTerraform() // explains how to get it
 	}
-	mirror := os.Getenv("TF_PROVIDER_MIRROR")
-	if mirror == "" {
-		mirror = DefaultMirror
-	}
-	if _, err := os.Stat(mirror); err != nil {
-		mirror = "" // no mirror: the public registry, as on a user's laptop
-	}
-	rc := filepath.Join(scratch, "terraformrc")
-	if err := os.WriteFile(rc, cliConfig(opts.PluginCacheDir, mirror), 0o644); err != nil {
+	rc, err := writeCLIConfig(scratch, opts.PluginCacheDir)
+	if err != nil {
 		return nil, err
 	}
 	logTo := opts.Log
@@ -184,6 +181,22 @@ func newTerraform(opts *Options) (*terraform, error) {
 		logTo = io.Discard
 	}
 	return &terraform{bin: bin, env: childEnv(os.Environ(), rc), logTo: logTo}, nil
+}
+
+// writeCLIConfig writes the Terraform CLI config (cliConfig) into dir as
+// terraformrc and returns its path. The mirror is TF_PROVIDER_MIRROR, else
+// DefaultMirror; none when it does not exist (the public registry, as on a
+// user's laptop).
+func writeCLIConfig(dir, cacheDir string) (string, error) {
+	mirror := os.Getenv("TF_PROVIDER_MIRROR")
+	if mirror == "" {
+		mirror = DefaultMirror
+	}
+	if _, err := os.Stat(mirror); err != nil {
+		mirror = ""
+	}
+	rc := filepath.Join(dir, "terraformrc")
+	return rc, os.WriteFile(rc, cliConfig(cacheDir, mirror), 0o644)
 }
 
 // cliConfig is the Terraform CLI config: a plugin cache shared by every stack

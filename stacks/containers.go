@@ -48,6 +48,7 @@ var serviceEmulatorIgnoreChanges = []string{
 func buildContainers(stack cdktf.TerraformStack, env *config.Environment, role string, r *Regional, in AppInputs) *Containers {
 	region := r.Region
 	prefix := env.Prefix(region)
+	names := env.ServiceNames(region) // a staging pipeline derives the same
 	family := env.ServicePrefix(region)
 	prod := env.Production()
 	out := &Containers{}
@@ -62,12 +63,12 @@ func buildContainers(stack cdktf.TerraformStack, env *config.Environment, role s
 	// secondary's has the same name and receives the registry's
 	// replication, so each region's tasks pull in their own region. Both
 	// execution roles may pull from the source.
-	pullers := []string{roleArn(env, env.ExecutionRoleName(region))}
+	pullers := []string{names.RoleArn(names.ExecutionRole)}
 	if role == config.RolePrimary {
-		pullers = append(pullers, roleArn(env, env.ExecutionRoleName(env.Secondary.Region)))
+		pullers = append(pullers, names.RoleArn(env.ExecutionRoleName(env.Secondary.Region)))
 	}
 	out.Repository = constructs.NewRepository(stack, "repository", &constructs.RepositoryProps{
-		Name:               env.RepositoryName(),
+		Name:               names.Repository,
 		Account:            env.AccountID,
 		KmsKeyArn:          out.RegistryKey.Arn,
 		ImmutableTags:      *env.Registry.ImmutableTags,
@@ -78,7 +79,7 @@ func buildContainers(stack cdktf.TerraformStack, env *config.Environment, role s
 	})
 
 	out.Cluster = constructs.NewCluster(stack, "cluster", &constructs.ClusterProps{
-		Name:        prefix,
+		Name:        names.Cluster,
 		SpotPercent: *env.Service.SpotPercent,
 	})
 
@@ -119,7 +120,7 @@ func buildContainers(stack cdktf.TerraformStack, env *config.Environment, role s
 		ignore = serviceEmulatorIgnoreChanges
 	}
 	out.Service = constructs.NewService(stack, "service", &constructs.ServiceProps{
-		Name:                          s.Name,
+		Name:                          names.Service,
 		Family:                        family,
 		Account:                       env.AccountID,
 		Region:                        region,
@@ -137,8 +138,8 @@ func buildContainers(stack cdktf.TerraformStack, env *config.Environment, role s
 		Environment:                   environment,
 		Secrets:                       in.Secrets,
 		SecretKeyArns:                 in.SecretKeyArns,
-		ExecutionRoleName:             env.ExecutionRoleName(region),
-		TaskRoleName:                  env.TaskRoleName(region),
+		ExecutionRoleName:             names.ExecutionRole,
+		TaskRoleName:                  names.TaskRole,
 		LogRetentionDays:              s.LogRetentionDays,
 		LogsKeyArn:                    r.LogsKey.Arn,
 		SubnetIDs:                     r.Network.PrivateSubnetIDs,
@@ -183,10 +184,6 @@ func buildReplication(stack cdktf.TerraformStack, env *config.Environment) *cons
 		Account: env.AccountID,
 		Rules:   rules,
 	})
-}
-
-func roleArn(env *config.Environment, name string) string {
-	return fmt.Sprintf("arn:aws:iam::%s:role/%s", env.AccountID, name)
 }
 
 func str(s string) *string { return &s }

@@ -190,9 +190,9 @@ type GlobalDelivery struct {
 // buildGlobalDelivery adds the pipeline, its approval topic, approver role
 // and audit trail to the global stack. Failed executions and pending
 // approvals go to the primary region's alert topic (the pipeline's region:
-// an EventBridge rule notifies only topics of its own region). staging is
-// the staging environment's stacks, nil for none.
-func buildGlobalDelivery(stack cdktf.TerraformStack, env *config.Environment, primary *Primary, secondary *Secondary, staging *Environment) *GlobalDelivery {
+// an EventBridge rule notifies only topics of its own region). A staging
+// target is addressed by the names its environment's config determines.
+func buildGlobalDelivery(stack cdktf.TerraformStack, env *config.Environment, primary *Primary, secondary *Secondary) *GlobalDelivery {
 	p := env.Pipeline
 	if p == nil {
 		return nil
@@ -238,7 +238,7 @@ func buildGlobalDelivery(stack cdktf.TerraformStack, env *config.Environment, pr
 		},
 		BuildProjectName:     primary.Build.Name,
 		BuildProjectArn:      primary.Build.Arn,
-		ProductionStage:      pick(env.Production() || staging != nil, constructs.StageDeployToProduction, "Deploy"),
+		ProductionStage:      pick(env.Production() || p.StagingService != nil, constructs.StageDeployToProduction, "Deploy"),
 		NotificationTopicArn: primary.Monitoring.AlertTopic.Arn,
 	}
 	if env.Repository.Type == config.RepositoryCodeCommit {
@@ -254,21 +254,28 @@ func buildGlobalDelivery(stack cdktf.TerraformStack, env *config.Environment, pr
 	// repository; the build waits for it there.
 	props.BuildVariables = map[string]*string{"SECONDARY_REPOSITORY_URI": secondary.Repository.URL}
 	var stagingURL *string
-	if staging != nil {
-		sp := staging.Primary
-		t := ecsTarget("Deploy-"+staging.Config.ID(), sp.Regional, imageDefinitionsStaging)
-		props.Staging = &t
-		props.BuildVariables["STAGING_REPOSITORY_URI"] = sp.Repository.URL
-		props.BuildVariables["STAGING_CONTAINER_NAME"] = &sp.Service.ContainerName
+	if sn := p.StagingService; sn != nil {
+		props.Staging = &constructs.EcsDeployTarget{
+			Action:       "Deploy-" + p.StagingID,
+			Region:       sn.Region,
+			ClusterName:  str(sn.Cluster),
+			ServiceName:  str(sn.Service),
+			FileName:     imageDefinitionsStaging,
+			PassRoleArns: []*string{str(sn.RoleArn(sn.ExecutionRole)), str(sn.RoleArn(sn.TaskRole))},
+		}
+		props.BuildVariables["STAGING_REPOSITORY_URI"] = str(sn.RepositoryURL())
+		props.BuildVariables["STAGING_CONTAINER_NAME"] = str(sn.Container)
 		// The build pushes the image into the staging environment's own
-		// repository too; that grant lives here, beside the reference.
-		constructs.GrantImagePush(stack, "staging-image-push", primary.Build.RoleName, sp.Repository.Arn)
-		stagingURL = stagingEndpoint(staging)
+		// repository too; that grant lives here, beside the target.
+		constructs.GrantImagePush(stack, "staging-image-push", primary.Build.RoleName, str(sn.RepositoryArn()))
+		if p.StagingURL != "" {
+			stagingURL = str(p.StagingURL)
+		}
 	}
 	if env.ApprovalRequired() {
 		data := fmt.Sprintf("Release to %s (both regions).", env.ID())
-		if staging != nil {
-			data = fmt.Sprintf("Check %s, then approve the release to %s (both regions).", staging.Config.ID(), env.ID())
+		if p.StagingService != nil {
+			data = fmt.Sprintf("Check %s, then approve the release to %s (both regions).", p.StagingID, env.ID())
 		}
 		props.Approval = &constructs.ApprovalGate{
 			TopicArn:       g.ApprovalTopic.Arn,
@@ -295,9 +302,9 @@ func buildGlobalDelivery(stack cdktf.TerraformStack, env *config.Environment, pr
 	return g
 }
 
-// ecsTarget is a region's service as a pipeline deploy target: its cluster,
-// service and the task roles a new revision names, read from the regional
-// stack (through remote state from the global stack).
+// ecsTarget is a region's service of this environment as a pipeline deploy
+// target: its cluster, service and the task roles a new revision names,
+// read from the regional stack (through remote state from the global stack).
 func ecsTarget(action string, r *Regional, file string) constructs.EcsDeployTarget {
 	return constructs.EcsDeployTarget{
 		Action:       action,
@@ -307,15 +314,4 @@ func ecsTarget(action string, r *Regional, file string) constructs.EcsDeployTarg
 		FileName:     file,
 		PassRoleArns: []*string{r.Service.ExecutionRoleArn, r.Service.TaskRoleArn},
 	}
-}
-
-// stagingEndpoint is the URL the approver checks: the staging
-// environment's domain when it has one (its load balancers may admit only
-// CloudFront), else its primary load balancer.
-func stagingEndpoint(staging *Environment) *string {
-	c := staging.Config
-	if c.Edge() {
-		return str("https://" + c.DNS.Domain)
-	}
-	return str(pick(c.LoadBalancer.HTTPS(), "https://", "http://") + *staging.Primary.LoadBalancer.DNSName)
 }

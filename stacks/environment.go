@@ -1,8 +1,6 @@
 package stacks
 
 import (
-	"fmt"
-
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/multiregion/multiregion/config"
@@ -17,31 +15,18 @@ type Environment struct {
 }
 
 // Build adds the stacks of every environment to app. The environments must
-// be validated (config.LoadDir), and a pipeline's staging environment must
-// be among them. Stacks are built in dependency order across
-// environments: every primary, then every secondary, then every global
-// stack, so a global stack can read another environment's primary (a
-// pipeline's staging target: prod-global -> staging-primary).
+// be validated (config.LoadDir). Each environment's stacks depend only on
+// each other (a pipeline's staging target is addressed by the names the
+// staging environment's config determines), so any one environment's
+// stacks deploy on their own.
 func Build(app cdktf.App, envs []*config.Environment) []*Environment {
 	out := make([]*Environment, 0, len(envs))
-	byID := map[string]*Environment{}
 	for _, env := range envs {
 		e := &Environment{Config: env}
 		e.Primary = NewPrimary(app, env)
+		e.Secondary = NewSecondary(app, env, e.Primary)
+		e.Global = NewGlobal(app, env, e.Primary, e.Secondary)
 		out = append(out, e)
-		byID[env.ID()] = e
-	}
-	for _, e := range out {
-		e.Secondary = NewSecondary(app, e.Config, e.Primary)
-	}
-	for _, e := range out {
-		var staging *Environment
-		if p := e.Config.Pipeline; p != nil && p.StagingID != "" {
-			if staging = byID[p.StagingID]; staging == nil {
-				panic(fmt.Sprintf("%s: staging environment %s is not being built (select it too)", e.Config.ID(), p.StagingID))
-			}
-		}
-		e.Global = NewGlobal(app, e.Config, e.Primary, e.Secondary, staging)
 	}
 	for _, a := range accountsOf(envs) {
 		NewBootstrap(app, a)

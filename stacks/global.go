@@ -23,10 +23,9 @@ type Global struct {
 	Delivery *GlobalDelivery
 }
 
-// NewGlobal builds <env>-global, reading both regional stacks, and the
-// staging environment's stacks when its pipeline deploys there first (nil
-// otherwise).
-func NewGlobal(app cdktf.App, env *config.Environment, primary *Primary, secondary *Secondary, staging *Environment) *Global {
+// NewGlobal builds <env>-global, reading both regional stacks of its own
+// environment only (a pipeline's staging target is addressed by names).
+func NewGlobal(app cdktf.App, env *config.Environment, primary *Primary, secondary *Secondary) *Global {
 	stack := newStack(app, env, config.RoleGlobal)
 	newProvider(stack, env, env.Primary.Region, "")
 	secondaryRegion := newProvider(stack, env, env.Secondary.Region, config.RoleSecondary)
@@ -48,7 +47,7 @@ func NewGlobal(app cdktf.App, env *config.Environment, primary *Primary, seconda
 			watches.DistributionID = g.Edge.CDN.DistributionID
 		}
 	}
-	g.Delivery = buildGlobalDelivery(stack, env, primary, secondary, staging)
+	g.Delivery = buildGlobalDelivery(stack, env, primary, secondary)
 	if g.Delivery != nil && g.Delivery.Pipeline != nil {
 		watches.PipelineFailureRule = g.Delivery.Pipeline.FailureRuleName
 	}

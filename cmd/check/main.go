@@ -3,20 +3,19 @@
 // provider, and deploys the environments whose providers point at a local
 // emulator on moto_server, inside a private network namespace. The policy
 // pack (policy/) reads every stack's plan; a violation fails the check. It
-// never touches a user's state: all Terraform work happens on copies in .check/.
+// never touches a user's output or state: it synthesizes into
+// .check/cdktf.out, and all Terraform work happens on copies in .check/.
 //
 //	go run ./cmd/check [-envs acme-prod,acme-local] [-skip-emulator] [-quick] [-parallel N] [-outdir DIR] [-allow-destroy ADDR,...]
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"slices"
@@ -86,7 +85,7 @@ type envReport struct {
 // check runs the whole job.
 func check(ctx context.Context, f flags) error {
 	start := time.Now()
-	repo, err := moduleRoot()
+	repo, err := harness.ModuleRoot(modulePath)
 	if err != nil {
 		return err
 	}
@@ -102,12 +101,13 @@ func check(ctx context.Context, f flags) error {
 		}
 	}
 
+	checkDir := filepath.Join(repo, ".check")
 	outdir := f.outdir
 	var synthTime time.Duration
 	if outdir == "" {
-		outdir = filepath.Join(repo, "cdktf.out")
+		outdir = filepath.Join(checkDir, "cdktf.out") // never the user's cdktf.out
 		t := time.Now()
-		if err := synth(ctx, repo, outdir, f.envs); err != nil {
+		if err := harness.Synthesize(ctx, repo, outdir, f.envs); err != nil {
 			return err
 		}
 		synthTime = time.Since(t)
@@ -118,12 +118,11 @@ func check(ctx context.Context, f flags) error {
 		return err
 	}
 
-	checkDir := filepath.Join(repo, ".check")
 	opts := harness.Options{
 		Scratch:        filepath.Join(checkDir, "offline"),
 		Parallel:       f.parallel,
 		Quick:          f.quick,
-		PluginCacheDir: pluginCache(checkDir),
+		PluginCacheDir: harness.PluginCache(checkDir),
 		Log:            os.Stdout,
 	}
 	if err := os.RemoveAll(opts.Scratch); err != nil {
@@ -177,52 +176,6 @@ func check(ctx context.Context, f flags) error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// moduleRoot finds the repository: the folder above the working directory
-// whose go.mod declares this module.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if data, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil {
-			sc := bufio.NewScanner(strings.NewReader(string(data)))
-			for sc.Scan() {
-				if fields := strings.Fields(sc.Text()); len(fields) == 2 && fields[0] == "module" && fields[1] == modulePath {
-					return dir, nil
-				}
-			}
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("run this inside the %s repository (no go.mod for it above the working directory)", modulePath)
-		}
-		dir = parent
-	}
-}
-
-// synth runs the app (go run . at the repository root), which writes every
-// selected environment's stacks to outdir.
-func synth(ctx context.Context, repo, outdir string, envs []string) error {
-	if matches, _ := filepath.Glob(filepath.Join(repo, "*.go")); len(matches) == 0 {
-		return fmt.Errorf("the app (main.go at %s) does not exist yet: use -outdir to check a synthesized cdktf output", repo)
-	}
-	cmd := exec.CommandContext(ctx, "go", "run", ".")
-	cmd.Dir = repo
-	cmd.Env = append(os.Environ(), "CDKTF_OUTDIR="+outdir)
-	if len(envs) > 0 {
-		cmd.Env = append(cmd.Env, "MULTIREGION_ENVIRONMENTS="+strings.Join(envs, ","))
-	}
-	if os.Getenv("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION") == "" {
-		cmd.Env = append(cmd.Env, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20")
-	}
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("synthesizing (go run . in %s): %w", repo, err)
-	}
-	return nil
 }
 
 // envOf is the environment of a stack: its name without the role
@@ -283,16 +236,6 @@ func byEnv(stacks []harness.Stack) map[string][]harness.Stack {
 	return out
 }
 
-// pluginCache is the provider cache: the user's TF_PLUGIN_CACHE_DIR, else one
-// under .check that outlives the wiped scratch folders (on a machine without
-// the mirror it saves a download per run).
-func pluginCache(checkDir string) string {
-	if dir := os.Getenv("TF_PLUGIN_CACHE_DIR"); dir != "" {
-		return dir
-	}
-	return filepath.Join(checkDir, "plugin-cache")
-}
-
 // runEmulatorPhase re-runs this program with -emulator-only inside a private
 // network namespace and reads the report it writes.
 func runEmulatorPhase(ctx context.Context, repo, outdir string, envs, allowDestroy []string, report string) ([]envReport, error) {
@@ -336,7 +279,7 @@ func runEmulatorPhase(ctx context.Context, repo, outdir string, envs, allowDestr
 // emulatorPhase deploys each of f.envs on a fresh moto_server, one after
 // another, and writes their reports to f.report. It runs inside the namespace.
 func emulatorPhase(ctx context.Context, f flags) error {
-	repo, err := moduleRoot()
+	repo, err := harness.ModuleRoot(modulePath)
 	if err != nil {
 		return err
 	}
@@ -355,7 +298,7 @@ func emulatorPhase(ctx context.Context, f flags) error {
 				r.Report, err = harness.Emulate(ctx, harness.Options{
 					Scratch:        scratch,
 					Port:           port,
-					PluginCacheDir: pluginCache(filepath.Join(repo, ".check")),
+					PluginCacheDir: harness.PluginCache(filepath.Join(repo, ".check")),
 					Log:            os.Stdout,
 					AllowDestroy:   f.allowDestroy,
 				}, groups[env])

@@ -36,7 +36,7 @@ const Switch = "MULTIREGION_JSII_PRELOAD"
 // jsii-runtime-go's own default (which setting NODE_OPTIONS replaces), and a
 // young generation of 2 MB semi-spaces instead of 16: the kernel's garbage
 // is short-lived, so this cuts its peak memory by about 30 MB at no
-// measurable cost in time (see README, Speed).
+// measurable cost in time (see docs/speed.md).
 const defaultOptions = "--max-old-space-size=4069 --max-semi-space-size=2"
 
 // Preload is the preload script (preload.js).
