@@ -64,15 +64,24 @@ type InstanceSettings struct {
 	Region   string
 }
 
-// DatabaseProps configures the PostgreSQL writer of the primary region.
+// DatabaseProps configures the PostgreSQL instance of the primary region:
+// the writer, or a read replica of ReplicaOf.
 type DatabaseProps struct {
 	InstanceSettings
+	// ReplicaOf, when set, is the writer's ARN in the other region: the
+	// instance is then rebuilt as its read replica (failback). The master
+	// secret stays: a replica shares its source's master user, and the
+	// secret is this platform's copy of it.
+	ReplicaOf        *string
 	AllocatedStorage int
 	// DatabaseName is the application database created on the instance.
 	DatabaseName string
 	Username     string
 	// PasswordVersion: a new value generates a new master password.
 	PasswordVersion int
+	// ReplicaRegion is the other region, where the master secret has a
+	// replica.
+	ReplicaRegion string
 }
 
 // Database is an encrypted, private PostgreSQL writer whose master
@@ -92,6 +101,9 @@ type Database struct {
 	// encrypted with KeyArn.
 	SecretArn *string
 	KeyArn    *string
+	// ReplicaSecretArn is the master secret's replica in ReplicaRegion
+	// (encrypted with that region's AWS managed key).
+	ReplicaSecretArn *string
 	// SubnetGroupName and ParameterGroupName are the instance's companions.
 	SubnetGroupName    *string
 	ParameterGroupName *string
@@ -111,7 +123,7 @@ func NewDatabase(scope cdk.Construct, id string, p *DatabaseProps) *Database {
 	s := newInstanceSupport(c, &p.InstanceSettings)
 
 	password := cdktf.NewTerraformLocal(c, str("master-password"), cdktf.Fn_Uuid())
-	db := dbinstance.NewDbInstance(c, str("instance"), &dbinstance.DbInstanceConfig{
+	cfg := &dbinstance.DbInstanceConfig{
 		Identifier:                       str(p.Name),
 		Engine:                           str("postgres"),
 		EngineVersion:                    str(p.EngineMajor),
@@ -143,7 +155,20 @@ func NewDatabase(scope cdk.Construct, id string, p *DatabaseProps) *Database {
 		Tags:                             nameTag(p.Name),
 		Lifecycle:                        protect(p.PreventDestroy),
 		DependsOn:                        &s.dependsOn,
-	})
+	}
+	if p.ReplicaOf != nil {
+		// Engine, storage size, database and master user come from the
+		// source; a replica of an instance holds no data of its own.
+		cfg.Engine, cfg.EngineVersion, cfg.AllocatedStorage = nil, nil, nil
+		cfg.DbName, cfg.Username, cfg.PasswordWo, cfg.PasswordWoVersion = nil, nil, nil, nil
+		cfg.ReplicateSourceDb = p.ReplicaOf
+		cfg.SkipFinalSnapshot, cfg.FinalSnapshotIdentifier = boolp(true), nil
+		// The rebuild replaces the former writer (its data is the writer's
+		// past): prevent_destroy would refuse the plan.
+		cfg.Lifecycle = nil
+	}
+	db := dbinstance.NewDbInstance(c, str("instance"), cfg)
+	s.rebuildAsReplica(c, db, p.ReplicaOf)
 	s.observe(db, &p.InstanceSettings)
 
 	// The master credentials, in the shape RDS's managed secrets have.
@@ -154,8 +179,13 @@ func NewDatabase(scope cdk.Construct, id string, p *DatabaseProps) *Database {
 		// Keep a deleted secret recoverable where the data is kept too.
 		RecoveryWindowInDays: num(map[bool]int{true: 30, false: 0}[p.FinalSnapshot]),
 		Tags:                 nameTag(p.Name + "-master"),
+		// A copy in the other region (encrypted with its AWS managed key,
+		// which that region's services may use): the other region's tasks
+		// read the credentials there, also while this region is down, and
+		// a promoted replica keeps this master user.
+		Replica: []*secretsmanagersecret.SecretsmanagerSecretReplica{{Region: str(p.ReplicaRegion)}},
 	})
-	secretsmanagersecretversion.NewSecretsmanagerSecretVersion(c, str("master-secret-value"), &secretsmanagersecretversion.SecretsmanagerSecretVersionConfig{
+	value := secretsmanagersecretversion.NewSecretsmanagerSecretVersion(c, str("master-secret-value"), &secretsmanagersecretversion.SecretsmanagerSecretVersionConfig{
 		SecretId: secret.Id(),
 		SecretStringWo: cdktf.Fn_Jsonencode(map[string]any{
 			"engine":   "postgres",
@@ -164,11 +194,19 @@ func NewDatabase(scope cdk.Construct, id string, p *DatabaseProps) *Database {
 		}),
 		SecretStringWoVersion: num(p.PasswordVersion),
 	})
+	// A rebuilt replica promoted back to writer gets its password set again
+	// (its state has no password version): the secret gets the same value
+	// in the same apply.
+	value.AddOverride(str("lifecycle.replace_triggered_by"), []string{"${" + *db.Fqn() + ".password_wo_version}"})
 
 	return &Database{
 		Construct: c, Arn: db.Arn(), Identifier: db.Identifier(),
 		Address: db.Address(), Endpoint: db.Endpoint(), Port: PostgresPort,
 		DatabaseName: p.DatabaseName, SecretArn: secret.Arn(), KeyArn: p.KeyArn,
+		// A local: a stack that reads it gets the computed ARN as a plain
+		// output of this one.
+		ReplicaSecretArn: cdktf.NewTerraformLocal(c, str("replica-secret-arn"),
+			cdktf.Fn_Replace(secret.Arn(), str(":"+p.Region+":"), str(":"+p.ReplicaRegion+":"))).AsString(),
 		SubnetGroupName: s.subnetGroup, ParameterGroupName: s.parameterGroup,
 	}
 }
@@ -253,6 +291,23 @@ func (s *instanceSupport) observe(db dbinstance.DbInstance, p *InstanceSettings)
 	if len(p.LogExports) > 0 {
 		db.SetEnabledCloudwatchLogsExports(strs(p.LogExports...))
 	}
+}
+
+// rebuildAsReplica makes a replica instance be replaced when it was last
+// applied as a writer: RDS cannot turn a writer into a replica, and the
+// AWS provider would plan it as an in-place update. The marker records
+// what the instance is; only a replica's lifecycle refers to it, so a
+// promotion (replica -> writer) updates the marker and keeps the instance.
+func (s *instanceSupport) rebuildAsReplica(c cdk.Construct, db dbinstance.DbInstance, source *string) {
+	role := cdktf.NewTerraformResource(c, str("role"), &cdktf.TerraformResourceConfig{
+		TerraformResourceType: str("terraform_data"),
+	})
+	if source == nil {
+		role.AddOverride(str("input"), "writer")
+		return
+	}
+	role.AddOverride(str("input"), "replica of "+*source)
+	db.AddOverride(str("lifecycle.replace_triggered_by"), []string{"${" + *role.Fqn() + "}"})
 }
 
 // finalSnapshot names the snapshot taken on deletion, or nil when none is.
