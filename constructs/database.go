@@ -197,7 +197,8 @@ func NewDatabase(scope cdk.Construct, id string, p *DatabaseProps) *Database {
 	// A rebuilt replica promoted back to writer gets its password set again
 	// (its state has no password version): the secret gets the same value
 	// in the same apply.
-	value.AddOverride(str("lifecycle.replace_triggered_by"), []string{"${" + *db.Fqn() + ".password_wo_version}"})
+	// (Terraform's JSON syntax takes bare references here.)
+	value.AddOverride(str("lifecycle.replace_triggered_by"), []string{address(db) + ".password_wo_version"})
 
 	return &Database{
 		Construct: c, Arn: db.Arn(), Identifier: db.Identifier(),
@@ -307,7 +308,7 @@ func (s *instanceSupport) rebuildAsReplica(c cdk.Construct, db dbinstance.DbInst
 		return
 	}
 	role.AddOverride(str("input"), "replica of "+*source)
-	db.AddOverride(str("lifecycle.replace_triggered_by"), []string{"${" + *role.Fqn() + "}"})
+	db.AddOverride(str("lifecycle.replace_triggered_by"), []string{address(role)})
 }
 
 // finalSnapshot names the snapshot taken on deletion, or nil when none is.
@@ -324,4 +325,10 @@ func protect(on bool) *cdktf.TerraformResourceLifecycle {
 		return nil
 	}
 	return &cdktf.TerraformResourceLifecycle{PreventDestroy: boolp(true)}
+}
+
+// address is a resource's Terraform address, e.g. aws_db_instance.x (the
+// bare reference lifecycle arguments take).
+func address(r cdktf.TerraformResource) string {
+	return *r.TerraformResourceType() + "." + *r.FriendlyUniqueId()
 }
