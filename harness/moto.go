@@ -7,6 +7,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -94,3 +95,31 @@ func CheckMotoPatches(ctx context.Context, scratch string) ([]MotoPatch, error) 
 	}
 	return patches, nil
 }
+
+// Moto is a running patched moto_server.
+type Moto struct {
+	// Endpoint is its URL, http://127.0.0.1:<port>.
+	Endpoint string
+	server   *motoServer
+}
+
+// StartMoto starts the patched moto_server on 127.0.0.1:port (0 picks a
+// free port), logging to logPath, and waits until it answers.
+func StartMoto(ctx context.Context, port int, logPath string) (*Moto, error) {
+	if port == 0 {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		port = l.Addr().(*net.TCPAddr).Port
+		l.Close()
+	}
+	m, err := startMoto(ctx, port, logPath)
+	if err != nil {
+		return nil, err
+	}
+	return &Moto{Endpoint: fmt.Sprintf("http://127.0.0.1:%d", port), server: m}, nil
+}
+
+// Stop ends moto_server.
+func (m *Moto) Stop() { m.server.stop() }
