@@ -66,7 +66,10 @@ func newFixture(t *testing.T) *fixture {
 		region := f.env.RegionOf(role).Region
 		c := f.aws.ecs[region]
 		cluster := f.env.Prefix(region)
-		must(t, func() error { _, err := c.CreateCluster(ctx, &ecs.CreateClusterInput{ClusterName: aws.String(cluster)}); return err })
+		must(t, func() error {
+			_, err := c.CreateCluster(ctx, &ecs.CreateClusterInput{ClusterName: aws.String(cluster)})
+			return err
+		})
 		must(t, func() error {
 			_, err := c.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{Family: aws.String("app"),
 				ContainerDefinitions: []ecstypes.ContainerDefinition{{Name: aws.String("app"), Image: aws.String("app:1"), Memory: aws.Int32(512)}}})
