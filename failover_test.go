@@ -16,18 +16,29 @@ const drillEnv = "acme-local"
 // and replica state set as given, and returns its stacks by role.
 func synthRoles(t *testing.T, writer, state string) map[string]stack {
 	t.Helper()
+	return synthEnvRoles(t, drillEnv, writer, state)
+}
+
+// synthEnvRoles does it for any example environment (with its staging
+// environment, which its pipeline reads).
+func synthEnvRoles(t *testing.T, id, writer, state string) map[string]stack {
+	t.Helper()
 	var env config.Environment
+	var others []*config.Environment
 	for _, e := range synthEnvs {
-		if e.ID() == drillEnv {
+		switch {
+		case e.ID() == id:
 			env = *e
+		default:
+			others = append(others, e)
 		}
 	}
 	if env.Customer == "" {
-		t.Fatalf("no %s environment", drillEnv)
+		t.Fatalf("no %s environment", id)
 	}
 	env.Database.Writer, env.Database.Replica.State = writer, state
 	dir := filepath.Join(t.TempDir(), "cdktf.out")
-	if err := synthesize(dir, []*config.Environment{&env}); err != nil {
+	if err := synthesize(dir, append([]*config.Environment{&env}, others...)); err != nil {
 		t.Fatal(err)
 	}
 	out := map[string]stack{}

@@ -27,6 +27,9 @@ type Secondary struct {
 	Delivery            *Delivery
 	ArtifactReplication *constructs.BucketReplication
 	Mirror              *constructs.RepositoryMirror
+	// Standby is the release path that works while the primary region is
+	// down; nil when not configured.
+	Standby *StandbyRelease
 }
 
 // NewSecondary builds <env>-secondary, reading the primary through its struct.
@@ -58,6 +61,7 @@ func NewSecondary(app cdktf.App, env *config.Environment, primary *Primary) *Sec
 	s.OriginGuard = buildOriginGuard(stack, env, s.Regional, primary.OriginSecret)
 	s.Delivery = buildDelivery(stack, env, config.RoleSecondary, env.Secondary)
 	s.buildSecondaryDelivery(env, primary, primaryRegion)
+	s.Standby = s.buildStandbyRelease(env)
 	var database []constructs.DashboardSection
 	if s.Replica != nil {
 		database = append(database, databaseSection(env, s.Replica.Identifier, env.Database.Replicating(config.RoleSecondary)))
