@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
 
@@ -21,6 +22,7 @@ type clients struct {
 	rds     map[string]*rds.Client // by region
 	ecs     map[string]*ecs.Client
 	metrics map[string]*cloudwatch.Client
+	events  map[string]*eventbridge.Client
 	dns     *route53.Client
 }
 
@@ -44,13 +46,15 @@ func newClients(ctx context.Context, env *config.Environment) (*clients, error) 
 	if env.Emulator != nil {
 		endpoint = aws.String(env.Emulator.Endpoint)
 	}
-	c := &clients{rds: map[string]*rds.Client{}, ecs: map[string]*ecs.Client{}, metrics: map[string]*cloudwatch.Client{}}
+	c := &clients{rds: map[string]*rds.Client{}, ecs: map[string]*ecs.Client{}, metrics: map[string]*cloudwatch.Client{},
+		events: map[string]*eventbridge.Client{}}
 	for _, region := range []string{env.Primary.Region, env.Secondary.Region} {
 		cfg := base.Copy()
 		cfg.Region = region
 		c.rds[region] = rds.NewFromConfig(cfg, func(o *rds.Options) { o.BaseEndpoint = endpoint })
 		c.ecs[region] = ecs.NewFromConfig(cfg, func(o *ecs.Options) { o.BaseEndpoint = endpoint })
 		c.metrics[region] = cloudwatch.NewFromConfig(cfg, func(o *cloudwatch.Options) { o.BaseEndpoint = endpoint })
+		c.events[region] = eventbridge.NewFromConfig(cfg, func(o *eventbridge.Options) { o.BaseEndpoint = endpoint })
 	}
 	cfg := base.Copy()
 	cfg.Region = "us-east-1" // Route 53's API

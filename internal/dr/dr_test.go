@@ -14,6 +14,8 @@ import (
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
 	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
@@ -298,5 +300,38 @@ func TestFailoverFailbackDrill(t *testing.T) {
 	f.reload()
 	if f.env.Database.Writer != config.RolePrimary || f.env.Database.Replica.State != config.ReplicaReplicating {
 		t.Errorf("after failback the file says writer %s state %s", f.env.Database.Writer, f.env.Database.Replica.State)
+	}
+}
+
+// After a failover a push starts the standby pipeline, not the main one:
+// the standby's trigger rule is enabled, the main pipeline's disabled.
+func TestReleaseFromTheSecondary(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	env := *f.env
+	standby := true
+	pipeline := *env.Pipeline
+	pipeline.Standby = &standby
+	env.Pipeline = &pipeline
+	state := map[string]string{config.RolePrimary: "ENABLED", config.RoleSecondary: "DISABLED"}
+	for role, s := range state {
+		_, err := f.aws.events[env.RegionOf(role).Region].PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String(env.PipelineTriggerRule(role)),
+			EventPattern: aws.String(`{"source":["aws.codecommit"]}`), State: ebtypes.RuleState(s)})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := &run{opts: Options{Execute: true, Log: &bytes.Buffer{}}, env: &env, aws: f.aws, rep: &Report{Result: "ok"}}
+	if err := r.releaseFrom(ctx, config.RoleSecondary); err != nil {
+		t.Fatal(err)
+	}
+	for role, want := range map[string]string{config.RolePrimary: "DISABLED", config.RoleSecondary: "ENABLED"} {
+		out, err := f.aws.events[env.RegionOf(role).Region].DescribeRule(ctx, &eventbridge.DescribeRuleInput{Name: aws.String(env.PipelineTriggerRule(role))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(out.State) != want {
+			t.Errorf("%s pipeline trigger %s, want %s", role, out.State, want)
+		}
 	}
 }

@@ -106,6 +106,9 @@ func (r *run) switchBack(ctx context.Context) {
 	if r.scale(ctx, config.RolePrimary, int32(r.env.Service.DesiredCount), true) != nil {
 		return
 	}
+	if r.releaseFrom(ctx, config.RolePrimary) != nil {
+		return
+	}
 	if r.unprotect(ctx, config.RoleSecondary) != nil {
 		return
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
 
@@ -68,6 +69,9 @@ func Failover(ctx context.Context, opts Options) (*Report, error) {
 	// The primary's tasks must not write to the former writer if its region
 	// comes back before the next deploy; in an outage it does not answer.
 	_ = r.scale(ctx, config.RolePrimary, 0, false)
+	if r.releaseFrom(ctx, config.RoleSecondary) != nil {
+		return r.finish(), nil
+	}
 	if r.writeConfig(config.RoleSecondary, config.ReplicaDetached) != nil {
 		return r.finish(), nil
 	}
@@ -225,4 +229,34 @@ func (r *run) writeConfig(writer, state string) error {
 		r.env = env
 		return plan, nil
 	})
+}
+
+// releaseFrom makes role's pipeline the one a push starts: its trigger
+// rule on (the standby pipeline's, in the secondary region), the other's
+// off where its region answers. The config written next keeps it so.
+func (r *run) releaseFrom(ctx context.Context, role string) error {
+	if !r.env.StandbyPipeline() {
+		r.note("pipelines", "", StepSkipped, "no standby pipeline in the config (pipeline.standby)", 0)
+		return nil
+	}
+	region, other := r.region(role), config.OtherRole(role)
+	on, off := r.env.PipelineTriggerRule(role), r.env.PipelineTriggerRule(other)
+	if err := r.step("enable-"+role+"-pipeline", region, "enable-rule "+on, func() (string, error) {
+		_, err := r.aws.events[region].EnableRule(ctx, &eventbridge.EnableRuleInput{Name: aws.String(on)})
+		return on + " enabled: a push starts " + r.env.PipelineName(role), err
+	}); err != nil {
+		return err
+	}
+	t := time.Now()
+	otherRegion := r.region(other)
+	if !r.opts.Execute {
+		r.note("disable-"+other+"-pipeline", otherRegion, StepPlanned, "disable-rule "+off+" (where its region answers)", 0)
+		return nil
+	}
+	if _, err := r.aws.events[otherRegion].DisableRule(ctx, &eventbridge.DisableRuleInput{Name: aws.String(off)}); err != nil {
+		r.note("disable-"+other+"-pipeline", otherRegion, StepSkipped, fmt.Sprintf("%s does not answer (%v): the next deploy of %s disables it", off, err, r.env.StackName(config.RoleGlobal)), time.Since(t))
+		return nil
+	}
+	r.note("disable-"+other+"-pipeline", otherRegion, StepDone, off+" disabled", time.Since(t))
+	return nil
 }
