@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -68,6 +70,10 @@ func TestDRDrillOnEmulator(t *testing.T) {
 	start := d.shape(ctx)
 
 	d.putLag(ctx, config.RoleSecondary, 5)
+	// The runbook's read-only commands, exactly as docs/dr.md gives them
+	// (on the project's own acme-local file, which they do not change).
+	d.command(ctx, "status", "go run ./cmd/dr status -env acme-local")
+	d.command(ctx, "failover dry run", "go run ./cmd/dr failover -env acme-local")
 	d.dr(ctx, "failover", dr.Failover)
 	after := d.shape(ctx)
 	if after.sources[config.RoleSecondary] != "" || !slices.Contains(after.writers, config.RoleSecondary) {
@@ -296,6 +302,35 @@ func (d *drill) dr(ctx context.Context, name string, op func(context.Context, dr
 	if rep.Result != "ok" {
 		d.t.Fatalf("%s: %s: %s", name, rep.Result, rep.Reason)
 	}
+}
+
+// command runs a documented command from the project folder and checks
+// its JSON report: done, and (a dry run) nothing changed.
+func (d *drill) command(ctx context.Context, name, line string) {
+	d.t.Helper()
+	start := time.Now()
+	args := strings.Fields(line)
+	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	d.steps = append(d.steps, drillStep{line, time.Since(start).Seconds()})
+	if err != nil {
+		d.t.Fatalf("%s: %v\n%s", line, err, stderr.String())
+	}
+	var rep dr.Report
+	if err := json.Unmarshal(out, &rep); err != nil {
+		d.t.Fatalf("%s: report: %v\n%s", line, err, out)
+	}
+	if rep.Result != "ok" || rep.Execute {
+		d.t.Errorf("%s: result %s execute %v: %s", line, rep.Result, rep.Execute, rep.Reason)
+	}
+	for _, s := range rep.Steps {
+		if s.Result == dr.StepDone && s.Name != "status" && s.Name != "check-replica-lag" {
+			d.t.Errorf("%s: the dry run did %s", line, s.Name)
+		}
+	}
+	d.t.Logf("%s:\n%s", line, stderr.String())
 }
 
 // putLag drives the lag moto cannot emulate: a ReplicaLag datapoint.
