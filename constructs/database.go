@@ -196,9 +196,12 @@ func NewDatabase(scope cdk.Construct, id string, p *DatabaseProps) *Database {
 	})
 	// A rebuilt replica promoted back to writer gets its password set again
 	// (its state has no password version): the secret gets the same value
-	// in the same apply.
+	// in the same apply. Only a writer's definition has the trigger: a
+	// replica keeps its source's password, and so does the secret.
 	// (Terraform's JSON syntax takes bare references here.)
-	value.AddOverride(str("lifecycle.replace_triggered_by"), []string{address(db) + ".password_wo_version"})
+	if p.ReplicaOf == nil {
+		value.AddOverride(str("lifecycle.replace_triggered_by"), []string{address(db) + ".password_wo_version"})
+	}
 
 	return &Database{
 		Construct: c, Arn: db.Arn(), Identifier: db.Identifier(),

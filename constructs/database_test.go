@@ -154,6 +154,12 @@ func TestDatabaseMasterPasswordWriteOnly(t *testing.T) {
 		if version["secret_string"] != nil {
 			t.Error("secret_string would be stored in the state")
 		}
+		// A writer whose password is set again (after a rebuild as replica
+		// and its promotion) writes the same value into the secret.
+		lc, _ := version["lifecycle"].(map[string]any)
+		if trig, _ := lc["replace_triggered_by"].([]any); len(trig) != 1 || !strings.HasPrefix(trig[0].(string), "aws_db_instance.") || !strings.HasSuffix(trig[0].(string), ".password_wo_version") {
+			t.Errorf("secret value lifecycle %v, want it re-written with the instance's password", lc)
+		}
 	}
 	if secret := doc.only(t, "aws_secretsmanager_secret"); secret["kms_key_id"] != testKey {
 		t.Errorf("secret key %v, want the data key", secret["kms_key_id"])
@@ -274,6 +280,9 @@ func TestDatabaseRebuiltAsReplica(t *testing.T) {
 	lc, _ := db["lifecycle"].(map[string]any)
 	if trig, _ := lc["replace_triggered_by"].([]any); len(trig) != 1 || trig[0] != addr || lc["prevent_destroy"] != nil {
 		t.Errorf("rebuilt replica lifecycle %v, want replaced by %s, not prevent_destroy", lc, addr)
+	}
+	if lc, _ := doc.only(t, "aws_secretsmanager_secret_version")["lifecycle"].(map[string]any); lc["replace_triggered_by"] != nil {
+		t.Errorf("the rebuilt replica's secret version would be re-written (with a password nothing has): %v", lc)
 	}
 	secret := doc.only(t, "aws_secretsmanager_secret")
 	if reps, _ := secret["replica"].([]any); len(reps) != 1 || reps[0].(map[string]any)["region"] != "us-west-2" {
