@@ -164,10 +164,10 @@ func (s *Session) plan(ctx context.Context, st Stack) (PlannedStack, error) {
 	var code int
 	p.Step, code = s.tf.run(ctx, dir, logPath(s.scratch, st.Name, step), nil,
 		"plan", "-detailed-exitcode", "-input=false", "-lock=false", "-no-color", "-out=drill.tfplan")
-	s.tf.logf("session %-28s plan %s %s", st.Name, p.Step.Status(), secs(p.Step))
 	if code == 2 { // changes: not a failure here, the caller judges them
 		p.Step.OK, p.Change = true, true
 	}
+	s.tf.logf("session %-28s plan %s %s (changes: %v)", st.Name, p.Step.Status(), secs(p.Step), p.Change)
 	if !p.Step.OK {
 		return p, stepError(st.Name, "plan", p.Step)
 	}
