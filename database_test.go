@@ -225,6 +225,9 @@ func TestStatefulAddressesPinned(t *testing.T) {
 			if role == config.RoleGlobal {
 				w = append(w, globalDeliveryKeys(env)...) // pinned by TestDeliveryAddresses
 			}
+			if role == config.RoleSecondary && env.StandbyPipeline() && env.ApprovalRequired() {
+				w = append(w, "aws_kms_key.standby-approval-topic_key_56766C19") // the standby pipeline's approval topic
+			}
 			if role == config.RoleGlobal && env.CDNEnabled() {
 				w = append(w, "aws_kms_key.cdn_logs-key_1A87EF19") // the access logs' (TestEdgeStatefulAddresses)
 			}

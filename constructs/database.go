@@ -89,7 +89,10 @@ type DatabaseProps struct {
 type Database struct {
 	cdk.Construct
 	// Arn is what a cross-region read replica names as its source.
-	Arn        *string
+	Arn *string
+	// ResourceID is the instance's DbiResourceId: a new one means a new
+	// incarnation (a rebuild), whose replicas are rebuilt too.
+	ResourceID *string
 	Identifier *string
 	// Address is the writer's DNS name, Endpoint is address:port.
 	Address  *string
@@ -168,7 +171,7 @@ func NewDatabase(scope cdk.Construct, id string, p *DatabaseProps) *Database {
 		cfg.Lifecycle = nil
 	}
 	db := dbinstance.NewDbInstance(c, str("instance"), cfg)
-	s.rebuildAsReplica(c, db, p.ReplicaOf)
+	s.rebuildAsReplica(c, db, p.ReplicaOf, nil)
 	s.observe(db, &p.InstanceSettings)
 
 	// The master credentials, in the shape RDS's managed secrets have.
@@ -204,7 +207,7 @@ func NewDatabase(scope cdk.Construct, id string, p *DatabaseProps) *Database {
 	}
 
 	return &Database{
-		Construct: c, Arn: db.Arn(), Identifier: db.Identifier(),
+		Construct: c, Arn: db.Arn(), ResourceID: db.ResourceId(), Identifier: db.Identifier(),
 		Address: db.Address(), Endpoint: db.Endpoint(), Port: PostgresPort,
 		DatabaseName: p.DatabaseName, SecretArn: secret.Arn(), KeyArn: p.KeyArn,
 		// A local: a stack that reads it gets the computed ARN as a plain
@@ -298,11 +301,15 @@ func (s *instanceSupport) observe(db dbinstance.DbInstance, p *InstanceSettings)
 }
 
 // rebuildAsReplica makes a replica instance be replaced when it was last
-// applied as a writer: RDS cannot turn a writer into a replica, and the
-// AWS provider would plan it as an in-place update. The marker records
-// what the instance is; only a replica's lifecycle refers to it, so a
-// promotion (replica -> writer) updates the marker and keeps the instance.
-func (s *instanceSupport) rebuildAsReplica(c cdk.Construct, db dbinstance.DbInstance, source *string) {
+// applied as a writer, or as a replica of another incarnation of its
+// source: RDS cannot turn a writer into a replica, and the AWS provider
+// would plan it as an in-place update. The marker records what the
+// instance is; only a replica's lifecycle refers to it, so a promotion
+// (replica -> writer) updates the marker and keeps the instance. source is
+// the source's ARN; incarnation, when set, is the source's resource id,
+// which changes when the source is rebuilt (then so is its replica, even
+// if the writer definition in between was never applied).
+func (s *instanceSupport) rebuildAsReplica(c cdk.Construct, db dbinstance.DbInstance, source, incarnation *string) {
 	role := cdktf.NewTerraformResource(c, str("role"), &cdktf.TerraformResourceConfig{
 		TerraformResourceType: str("terraform_data"),
 	})
@@ -310,7 +317,11 @@ func (s *instanceSupport) rebuildAsReplica(c cdk.Construct, db dbinstance.DbInst
 		role.AddOverride(str("input"), "writer")
 		return
 	}
-	role.AddOverride(str("input"), "replica of "+*source)
+	input := "replica of " + *source
+	if incarnation != nil {
+		input += " (" + *incarnation + ")"
+	}
+	role.AddOverride(str("input"), input)
 	db.AddOverride(str("lifecycle.replace_triggered_by"), []string{address(role)})
 }
 

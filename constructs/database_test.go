@@ -321,3 +321,15 @@ func TestKeyViaServices(t *testing.T) {
 		t.Error("no statement for the services")
 	}
 }
+
+// A replica follows its source's incarnation: a rebuilt source (new
+// resource id) changes the marker, so the replica is rebuilt too.
+func TestReplicaFollowsSourceIncarnation(t *testing.T) {
+	doc := synthJSON(t, func(stack cdktf.TerraformStack) {
+		NewReplica(stack, "replica", &ReplicaProps{InstanceSettings: testSettings(true),
+			SourceArn: jsii.String(testSource), SourceIncarnation: jsii.String("db-ABC")})
+	})
+	if _, input := roleMarker(t, doc); input != "replica of "+testSource+" (db-ABC)" {
+		t.Errorf("role marker %v, want the source's ARN and resource id", input)
+	}
+}

@@ -14,6 +14,9 @@ type ReplicaProps struct {
 	// promotes a replica when replicate_source_db goes away, and the
 	// promoted writer keeps the source's master user and password.
 	SourceArn *string
+	// SourceIncarnation is the source's resource id: when the source is
+	// rebuilt, the replica is rebuilt too. Nil: the ARN alone.
+	SourceIncarnation *string
 }
 
 // Replica is an encrypted, private instance in its own region, with its
@@ -73,7 +76,7 @@ func NewReplica(scope cdk.Construct, id string, p *ReplicaProps) *Replica {
 		DependsOn: &s.dependsOn,
 	}
 	db := dbinstance.NewDbInstance(c, str("instance"), cfg)
-	s.rebuildAsReplica(c, db, p.SourceArn)
+	s.rebuildAsReplica(c, db, p.SourceArn, p.SourceIncarnation)
 	s.observe(db, &p.InstanceSettings)
 	return &Replica{
 		Construct: c, Arn: db.Arn(), Identifier: db.Identifier(),

@@ -92,9 +92,12 @@ func (s *Secondary) buildDatabase(env *config.Environment, primary *Primary) {
 	}
 	props := &constructs.ReplicaProps{InstanceSettings: s.instanceSettings(env, *d.Replica.MultiAZ)}
 	if role == config.InstanceReplica {
-		// The source by its ARN from config: no cross-stack reference, so
-		// the replica's definition never needs the primary's state.
+		// The source by its ARN from config: replication never needs the
+		// primary's state.
 		props.SourceArn = str(env.DatabaseArn(config.RolePrimary))
+		// A rebuilt primary instance (failback) means a rebuilt replica,
+		// also when the promoted writer here was never deployed.
+		props.SourceIncarnation = primary.Database.ResourceID
 	}
 	s.Replica = constructs.NewReplica(s.TerraformStack, "replica", props)
 	s.DB.ReaderAddress = s.Replica.Address
