@@ -22,7 +22,7 @@ func TestMotoPatchesNeededAndApplied(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]bool{"rds-promote-read-replica-detaches": true, "rds-delete-cross-region-replica": true}
+	want := map[string]bool{"rds-promote-read-replica-detaches": true, "rds-delete-cross-region-replica": true, "rds-unique-dbi-resource-id": true}
 	for _, p := range patches {
 		if !want[p.Patch] {
 			t.Errorf("patch %s is not known to this test", p.Patch)

@@ -129,6 +129,61 @@ def _delete_cross_region_replica_probe():
         return not source.get("ReadReplicaDBInstanceIdentifiers")
 
 
+@patch(
+    "rds-unique-dbi-resource-id",
+    "DbiResourceId: unique per DB instance, a read replica's its own (moto gives every instance "
+    "the same constant, and a replica a copy of its source's)",
+)
+def _unique_dbi_resource_id():
+    import random
+    import string
+
+    from moto.rds.models import DBInstance, RDSBackend
+
+    def new_id():
+        return "db-" + "".join(random.choices(string.ascii_uppercase + string.digits, k=26))
+
+    original_init = DBInstance.__init__
+
+    def __init__(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        self.dbi_resource_id = new_id()
+
+    DBInstance.__init__ = __init__
+    original_replica = RDSBackend.create_db_instance_read_replica
+
+    def create_db_instance_read_replica(self, db_kwargs):
+        replica = original_replica(self, db_kwargs)
+        replica.dbi_resource_id = new_id()
+        return replica
+
+    RDSBackend.create_db_instance_read_replica = create_db_instance_read_replica
+
+
+@probe
+def _unique_dbi_resource_id_probe():
+    import boto3
+    from moto import mock_aws
+
+    with mock_aws():
+        east = boto3.client("rds", region_name="us-east-1")
+        west = boto3.client("rds", region_name="us-west-2")
+        ids = set()
+        for name in ("probe-a", "probe-b"):
+            db = east.create_db_instance(
+                DBInstanceIdentifier=name, Engine="postgres", DBInstanceClass="db.t3.micro",
+                MasterUsername="probe", MasterUserPassword="probe-password", AllocatedStorage=20,
+                BackupRetentionPeriod=1,
+            )["DBInstance"]
+            ids.add(db["DbiResourceId"])
+        replica = west.create_db_instance_read_replica(
+            DBInstanceIdentifier="probe-replica", SourceDBInstanceIdentifier=db["DBInstanceArn"],
+            DBInstanceClass="db.t3.micro",
+        )["DBInstance"]
+        ids.add(replica["DbiResourceId"])
+        return len(ids) == 3
+
+
 def apply_all():
     for p in PATCHES:
         p["apply"]()
