@@ -89,22 +89,17 @@ func dbInstance(t *testing.T, s stack, stackName string) (string, map[string]any
 }
 
 // TestReplicaSourceIsPrimaryArn: the secondary's replica names the primary
-// writer's ARN, read from the primary's state (the cross-stack reference).
+// writer by the ARN config determines (account, region, identifier), not by
+// a read of the primary's state, and that ARN is the writer's.
 func TestReplicaSourceIsPrimaryArn(t *testing.T) {
 	for _, env := range synthEnvs {
 		p, s := env.StackName(config.RolePrimary), env.StackName(config.RoleSecondary)
 		primary, secondary := loadStack(t, p), loadStack(t, s)
-		writer, _ := dbInstance(t, primary, p)
+		_, writer := dbInstance(t, primary, p)
 		_, replica := dbInstance(t, secondary, s)
-		src, _ := replica["replicate_source_db"].(string)
-		m := regexp.MustCompile(`^\$\{data\.terraform_remote_state\.cross-stack-reference-input-` + regexp.QuoteMeta(p) + `\.outputs\.([^}]+)\}$`).FindStringSubmatch(src)
-		if m == nil {
-			t.Errorf("%s: replicate_source_db %q, want an output of %s's remote state", s, src, p)
-			continue
-		}
-		out, _ := primary["output"].(map[string]any)[m[1]].(map[string]any)
-		if want := "${aws_db_instance." + writer + ".arn}"; out["value"] != want {
-			t.Errorf("%s: output %s = %v, want %s", p, m[1], out["value"], want)
+		want := fmt.Sprintf("arn:aws:rds:%s:%s:db:%s", env.Primary.Region, env.AccountID, writer["identifier"])
+		if src := replica["replicate_source_db"]; src != want || src != env.DatabaseArn(config.RolePrimary) {
+			t.Errorf("%s: replicate_source_db %v, want the writer's ARN %s", s, src, want)
 		}
 	}
 }
@@ -164,8 +159,10 @@ func TestDatabaseProtectionByTier(t *testing.T) {
 			_, db := dbInstance(t, loadStack(t, name), name)
 			writer := role == config.RolePrimary
 			lc, _ := db["lifecycle"].(map[string]any)
-			if db["deletion_protection"] != prod || (lc["prevent_destroy"] == true) != prod {
-				t.Errorf("%s: deletion_protection %v prevent_destroy %v, want %v", name, db["deletion_protection"], lc["prevent_destroy"], prod)
+			// A replica holds no data of its own and is rebuilt by
+			// replacement after a failback: no prevent_destroy.
+			if db["deletion_protection"] != prod || (lc["prevent_destroy"] == true) != (prod && writer) {
+				t.Errorf("%s: deletion_protection %v prevent_destroy %v, want %v and prevent_destroy on a production writer only", name, db["deletion_protection"], lc["prevent_destroy"], prod)
 			}
 			if writer && (db["skip_final_snapshot"] == prod || (db["final_snapshot_identifier"] != nil) != prod) {
 				t.Errorf("%s: skip_final_snapshot %v final_snapshot_identifier %v, want a final snapshot only in production", name, db["skip_final_snapshot"], db["final_snapshot_identifier"])
@@ -227,6 +224,9 @@ func TestStatefulAddressesPinned(t *testing.T) {
 			}
 			if role == config.RoleGlobal {
 				w = append(w, globalDeliveryKeys(env)...) // pinned by TestDeliveryAddresses
+			}
+			if role == config.RoleSecondary && env.StandbyPipeline() && env.ApprovalRequired() {
+				w = append(w, "aws_kms_key.standby-approval-topic_key_56766C19") // the standby pipeline's approval topic
 			}
 			if role == config.RoleGlobal && env.CDNEnabled() {
 				w = append(w, "aws_kms_key.cdn_logs-key_1A87EF19") // the access logs' (TestEdgeStatefulAddresses)

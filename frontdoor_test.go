@@ -141,13 +141,26 @@ func stackDirs(t *testing.T, outdir string) []string {
 	return names
 }
 
+// envStacks are the stacks a synth of the named environments writes:
+// three each, and the bootstrap stack of each of their accounts.
 func envStacks(envs ...string) []string {
 	var out []string
-	for _, e := range envs {
-		out = append(out, e+"-global", e+"-primary", e+"-secondary")
+	for _, e := range synthEnvs {
+		if !slices.Contains(envs, e.ID()) {
+			continue
+		}
+		out = append(out, e.StackNames()...)
+		if !slices.Contains(out, e.Account.StackName()) {
+			out = append(out, e.Account.StackName())
+		}
 	}
 	slices.Sort(out)
 	return out
+}
+
+// roleStacks are an environment's three stacks.
+func roleStacks(env string) []string {
+	return []string{env + "-primary", env + "-secondary", env + "-global"}
 }
 
 // TestCLISynth: `npx cdktf synth` with a selection after a synth of
@@ -289,7 +302,7 @@ func TestOfflineDiff(t *testing.T) {
 	dir := projectCopy(t)
 	unchanged := userOutput(t, dir)
 	out := runDocumented(t, dir, "go run ./cmd/diff acme-prod", "")
-	for _, stack := range envStacks("acme-prod") {
+	for _, stack := range roleStacks("acme-prod") {
 		i := strings.Index(out, "===== "+stack+" =====")
 		if i < 0 {
 			t.Errorf("no plan of %s in the output", stack)
@@ -317,7 +330,7 @@ func TestCustomerCheck(t *testing.T) {
 	unchanged := userOutput(t, dir)
 	runDocumented(t, dir, "cp config/environments/acme-dev.yaml config/environments/globex-dev.yaml", "")
 	out := runDocumented(t, dir, "go run ./cmd/check -envs globex-dev -skip-emulator", "")
-	for _, stack := range envStacks("globex-dev") {
+	for _, stack := range roleStacks("globex-dev") {
 		if !strings.Contains(out, stack) {
 			t.Errorf("the check does not report %s:\n%s", stack, out)
 		}
@@ -363,6 +376,8 @@ var coveredElsewhere = map[string]string{
 		"TestBootstrapStacks checks what this one holds",
 	"go run ./cmd/workspaces":                                    "needs an HCP Terraform token: cmd/workspaces' TestCommandDryRunThenApply runs the command's dry run against a fake of the API",
 	"go run ./cmd/workspaces -apply":                             "needs an HCP Terraform token: cmd/workspaces' TestCommandDryRunThenApply runs it with -apply against a fake of the API",
+	"go run ./cmd/dr status -env acme-local":                     "TestDRDrillOnEmulator runs it exactly as written (drill.command) on acme-local deployed on the emulator",
+	"go run ./cmd/dr failover -env acme-local":                   "TestDRDrillOnEmulator runs it exactly as written (drill.command) on acme-local deployed on the emulator, before the failover it executes",
 	"go run ./cmd/cost -env acme-prod -what-if-tier development": "cmd/cost's TestWhatIfCommand runs it exactly as written from the project root (minutes: a synth and an offline plan per tier)",
 }
 

@@ -387,7 +387,7 @@ func TestReplicaLagAlarmInSecondary(t *testing.T) {
 				t.Errorf("%s: replica lag alarms on %v, want one per replicating replica %v", name, got, want)
 			}
 		}
-		if env.Database.ReplicaEnabled() && !env.Database.Replica.Promoted {
+		if env.Database.Replicating(config.RoleSecondary) {
 			g := loadStack(t, env.StackName(config.RoleGlobal))
 			shown := false
 			for id, d := range g.resources("aws_cloudwatch_dashboard") {

@@ -305,7 +305,11 @@ func (a *Account) checkBackend(e *Environment) Problems {
 		if b.Cloud == nil {
 			break
 		}
-		if want := RunRoleARN(e); b.Cloud.RunRoleARN != want {
+		want := RunRoleARN(e)
+		if b.Cloud.RunRoleARN == "" {
+			b.Cloud.RunRoleARN = want // the run role the account's bootstrap stack makes for e
+		}
+		if b.Cloud.RunRoleARN != want {
 			c.add("backend.cloud.run_role_arn", b.Cloud.RunRoleARN, "the role HCP Terraform runs of %s assume: output %s of stack %s (%s)", e.ID(), RunRoleOutput(e), a.StackName(), want)
 		}
 	}

@@ -101,7 +101,7 @@ func TestAccountProblems(t *testing.T) {
 			[]string{"acme-main.yaml", "state.replica_region", "a region other than state.region (us-east-1)"}},
 		{"bad organization", map[string]string{"acme-prod.yaml": env}, map[string]string{"acme-main.yaml": "account_id: \"111111111111\"\nhcp_terraform:\n  organization: \"a b\"\n"},
 			[]string{"acme-main.yaml", "hcp_terraform.organization", "letters, digits"}},
-		{"cloud without a run role", map[string]string{"acme-dev.yaml": "account_id: \"222222222222\"\nbackend:\n  type: cloud\n  cloud:\n    organization: acme\n"}, nil,
+		{"cloud with another environment's run role", map[string]string{"acme-dev.yaml": "account_id: \"222222222222\"\nbackend:\n  type: cloud\n  cloud:\n    organization: acme\n    run_role_arn: arn:aws:iam::222222222222:role/acme-prod-hcp-terraform-run\n"}, nil,
 			[]string{"acme-dev.yaml", "backend.cloud.run_role_arn", "output run_role_arn_acme_dev of stack acme-222222222222-bootstrap (arn:aws:iam::222222222222:role/acme-dev-hcp-terraform-run)"}},
 		{"failover without a replica", map[string]string{"acme-prod.yaml": env + "backend:\n  type: s3\n  s3:\n    bucket: acme-tfstate-111111111111-use1\n    use_replica: true\n"}, nil,
 			[]string{"acme-prod.yaml", "backend.s3.replica_bucket", "output state_replica_bucket of stack acme-111111111111-bootstrap (acme-tfstate-111111111111-usw2)"}},
@@ -145,5 +145,19 @@ func TestShippedAccounts(t *testing.T) {
 				t.Errorf("acme-dev's backend %+v", e.Backend)
 			}
 		}
+	}
+}
+
+// Without run_role_arn a cloud environment's runs assume the run role its
+// account's bootstrap stack makes for it.
+func TestCloudRunRoleDefault(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "globex-dev.yaml"), []byte(minimal+"backend:\n  type: cloud\n  cloud:\n    organization: globex\n"), 0o644)
+	envs, err := LoadDir(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := envs[0].Backend.Cloud.RunRoleARN, "arn:aws:iam::111111111111:role/globex-dev-hcp-terraform-run"; got != want {
+		t.Errorf("run_role_arn %q, want %q", got, want)
 	}
 }

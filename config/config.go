@@ -180,7 +180,8 @@ type CloudBackend struct {
 	Project string `yaml:"project"`
 	// RunRoleARN is the IAM role the workspaces' runs assume through
 	// dynamic provider credentials: the bootstrap stack's output
-	// run_role_arn_<customer>_<env>.
+	// run_role_arn_<customer>_<env>. Default: that role's ARN, which the
+	// account and environment determine.
 	RunRoleARN string `yaml:"run_role_arn"`
 }
 

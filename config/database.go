@@ -1,8 +1,15 @@
 package config
 
-// Database is the PostgreSQL data tier: a Multi-AZ writer in the primary
-// region and a cross-region read replica in the secondary region.
+import "fmt"
+
+// Database is the PostgreSQL data tier: an instance in each region, one the
+// writer (the primary region's, until a failover) and the other its
+// cross-region read replica.
 type Database struct {
+	// Writer is the role of the region whose instance takes writes:
+	// primary (default) or secondary (after a failover promoted the
+	// secondary's replica).
+	Writer string `yaml:"writer"`
 	// EngineVersion is the PostgreSQL major version (e.g. "17"); minor
 	// versions arrive through auto minor version upgrade.
 	EngineVersion string `yaml:"engine_version"`
@@ -52,23 +59,89 @@ type Database struct {
 	Replica Replica `yaml:"replica"`
 }
 
-// Replica is the read replica in the secondary region.
+// Replica is the instance of the region that is not the writer's.
 type Replica struct {
-	// Enabled creates the replica. Default on.
+	// Enabled gives the other region an instance. Default on.
 	Enabled *bool `yaml:"enabled"`
-	// MultiAZ gives the replica a standby of its own. Default off.
+	// MultiAZ gives the secondary region's instance a standby of its own.
+	// Default off.
 	MultiAZ *bool `yaml:"multi_az"`
-	// Promoted makes the replica a standalone writer (disaster recovery:
-	// see the runbook in docs/database.md).
-	Promoted bool `yaml:"promoted"`
+	// State is replicating (default): a read replica of the writer; or
+	// detached: the instance is left as it was and serves nothing (the
+	// former writer after a failover, until failback rebuilds it as a
+	// replica; see docs/dr.md).
+	State string `yaml:"state"`
 }
 
-// ReplicaEnabled reports whether the secondary region has a replica (or,
-// once promoted, the writer that was the replica).
+// Database writers and replica states.
+const (
+	ReplicaReplicating = "replicating"
+	ReplicaDetached    = "detached"
+)
+
+// Instance roles: what a region's PostgreSQL instance is.
+const (
+	InstanceWriter   = "writer"
+	InstanceReplica  = "replica"  // a read replica of the writer
+	InstanceDetached = "detached" // left as it was: a former writer
+	InstanceNone     = "none"
+)
+
+// ReplicaEnabled reports whether the region that is not the writer's has
+// an instance.
 func (d *Database) ReplicaEnabled() bool { return d.Replica.Enabled != nil && *d.Replica.Enabled }
+
+// InstanceRole is what the instance of the region with the given role
+// (primary or secondary) is: the writer, a replica of it, a detached former
+// writer, or none.
+func (d *Database) InstanceRole(region string) string {
+	switch {
+	case region == d.Writer:
+		return InstanceWriter
+	case !d.ReplicaEnabled():
+		return InstanceNone
+	case d.Replica.State == ReplicaDetached:
+		return InstanceDetached
+	}
+	return InstanceReplica
+}
+
+// Replicating reports whether the instance of the given region role is a
+// read replica of the writer.
+func (d *Database) Replicating(region string) bool { return d.InstanceRole(region) == InstanceReplica }
 
 // Current PostgreSQL major versions on RDS (13 and older are end of life).
 var postgresMajors = []string{"14", "15", "16", "17"}
 
 // Log types RDS for PostgreSQL exports to CloudWatch Logs.
 var postgresLogExports = []string{"postgresql", "upgrade"}
+
+// RegionOf is the region of the given role (primary or secondary).
+func (e *Environment) RegionOf(role string) Region {
+	if role == RoleSecondary {
+		return e.Secondary
+	}
+	return e.Primary
+}
+
+// OtherRole is the other regional role: secondary for primary and back.
+func OtherRole(role string) string {
+	if role == RoleSecondary {
+		return RolePrimary
+	}
+	return RoleSecondary
+}
+
+// DatabaseIdentifier is the DB instance identifier of the region with the
+// given role, e.g. acme-prod-use1-db.
+func (e *Environment) DatabaseIdentifier(role string) string {
+	return fmt.Sprintf("%s-%s-db", e.ID(), ShortRegion(e.RegionOf(role).Region))
+}
+
+// DatabaseArn is the ARN of that instance, determined by config alone
+// (account, region, identifier): a replica names its source by it, and the
+// DR steps find the instances by it, without reading the other region's
+// state or API.
+func (e *Environment) DatabaseArn(role string) string {
+	return fmt.Sprintf("arn:aws:rds:%s:%s:db:%s", e.RegionOf(role).Region, e.AccountID, e.DatabaseIdentifier(role))
+}

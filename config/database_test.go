@@ -44,8 +44,8 @@ func TestDatabaseDefaultsByTier(t *testing.T) {
 			t.Errorf("%s: dev %v prod %v, want off in development and on in production", c.name, c.dev, c.prod)
 		}
 	}
-	if !d.ReplicaEnabled() || *d.Replica.MultiAZ || d.Replica.Promoted {
-		t.Errorf("replica %+v, want enabled, single-AZ, not promoted", d.Replica)
+	if !d.ReplicaEnabled() || *d.Replica.MultiAZ || d.Replica.State != ReplicaReplicating || d.Writer != RolePrimary {
+		t.Errorf("writer %q replica %+v, want the primary writing, the replica enabled, single-AZ, replicating", d.Writer, d.Replica)
 	}
 	if !*d.PerformanceInsights || *d.MonitoringInterval != 60 || strings.Join(d.LogExports, ",") != "postgresql,upgrade" {
 		t.Errorf("observability defaults: PI %v monitoring %d logs %v", *d.PerformanceInsights, *d.MonitoringInterval, d.LogExports)
@@ -86,7 +86,9 @@ func TestDatabaseBadInput(t *testing.T) {
 		{"reserved user", "database:\n  username: rdsadmin\n", "database.username", []string{"rdsadmin"}},
 		{"slow statements", "database:\n  slow_statement_ms: -5\n", "database.slow_statement_ms", []string{"-1 for the engine default"}},
 		{"plain text in production", "tier: production\ndatabase:\n  force_ssl: false\n", "database.force_ssl", []string{"true in production"}},
-		{"promoted without replica", "database:\n  replica:\n    enabled: false\n    promoted: true\n", "database.replica.promoted", []string{"replica.enabled"}},
+		{"secondary writer without replica", "database:\n  writer: secondary\n  replica:\n    enabled: false\n", "database.writer", []string{"replica.enabled"}},
+		{"unknown writer", "database:\n  writer: us-west-2\n", "database.writer", []string{`"us-west-2"`, "primary or secondary"}},
+		{"unknown replica state", "database:\n  replica:\n    state: promoted\n", "database.replica.state", []string{`"promoted"`, "replicating", "detached"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, ps := parse(t, tc.yaml)
@@ -118,7 +120,8 @@ func TestDatabaseGoodInput(t *testing.T) {
 		"database:\n  backup_retention_days: 0\n  replica:\n    enabled: false\n",
 		"database:\n  allocated_storage: 100\n  max_allocated_storage: 110\n",
 		"database:\n  performance_insights_retention_days: 93\n  monitoring_interval: 0\n  log_exports: []\n",
-		"database:\n  replica:\n    promoted: true\n    multi_az: true\n",
+		"database:\n  writer: secondary\n  replica:\n    state: detached\n    multi_az: true\n",
+		"database:\n  writer: secondary\n",
 		"database:\n  force_ssl: false\n  slow_statement_ms: -1\n",
 	} {
 		if _, ps := parse(t, yaml); len(ps) > 0 {
@@ -131,5 +134,48 @@ func TestDatabaseUnknownKeyListsAllowed(t *testing.T) {
 	_, ps := parse(t, "database:\n  engine: mysql\n")
 	if len(ps) != 1 || !strings.Contains(ps[0].Want, "engine_version") || !strings.Contains(ps[0].Want, "replica") {
 		t.Errorf("problems %v, want one listing the database keys", ps)
+	}
+}
+
+// Every combination of writer and replica state gives exactly one writer
+// instance, and the other region's instance the configured role.
+func TestDatabaseInstanceRoles(t *testing.T) {
+	for _, tc := range []struct {
+		yaml               string
+		primary, secondary string
+	}{
+		{"", InstanceWriter, InstanceReplica},
+		{"database:\n  replica:\n    enabled: false\n", InstanceWriter, InstanceNone},
+		{"database:\n  writer: secondary\n  replica:\n    state: detached\n", InstanceDetached, InstanceWriter},
+		{"database:\n  writer: secondary\n", InstanceReplica, InstanceWriter},
+		{"database:\n  replica:\n    state: detached\n", InstanceWriter, InstanceDetached},
+	} {
+		env, ps := parse(t, tc.yaml)
+		if len(ps) > 0 {
+			t.Fatalf("%q: %v", tc.yaml, ps)
+		}
+		d := env.Database
+		if got := [2]string{d.InstanceRole(RolePrimary), d.InstanceRole(RoleSecondary)}; got != [2]string{tc.primary, tc.secondary} {
+			t.Errorf("%q: roles %v, want [%s %s]", tc.yaml, got, tc.primary, tc.secondary)
+		}
+		if d.Replicating(RolePrimary) != (tc.primary == InstanceReplica) || d.Replicating(RoleSecondary) != (tc.secondary == InstanceReplica) {
+			t.Errorf("%q: Replicating disagrees with the roles", tc.yaml)
+		}
+	}
+}
+
+// The instances' ARNs come from config alone: account, region, identifier.
+func TestDatabaseArnFromConfig(t *testing.T) {
+	env, ps := parse(t, "")
+	if len(ps) > 0 {
+		t.Fatal(ps)
+	}
+	for role, want := range map[string]string{
+		RolePrimary:   "arn:aws:rds:us-east-1:111111111111:db:acme-test-use1-db",
+		RoleSecondary: "arn:aws:rds:us-west-2:111111111111:db:acme-test-usw2-db",
+	} {
+		if got := env.DatabaseArn(role); got != want {
+			t.Errorf("%s: %s, want %s", role, got, want)
+		}
 	}
 }

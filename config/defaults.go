@@ -266,8 +266,14 @@ func (d *Database) applyDefaults(prod bool) {
 	if d.PasswordVersion == 0 {
 		d.PasswordVersion = 1
 	}
+	if d.Writer == "" {
+		d.Writer = RolePrimary
+	}
 	defaultBool(&d.Replica.Enabled, true)
 	defaultBool(&d.Replica.MultiAZ, false)
+	if d.Replica.State == "" {
+		d.Replica.State = ReplicaReplicating
+	}
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -58,6 +58,14 @@ type Pipeline struct {
 	// (trigger, approval topic, approver role, notifications). Default
 	// true; false keeps repository, artifact buckets and build project.
 	CodePipeline *bool `yaml:"codepipeline"`
+	// Standby adds a second pipeline in the secondary region for releases
+	// while the primary region is down: sourced from the repository's
+	// replica, with its own build, artifact store and approval topic,
+	// deploying to the secondary region only. Its push trigger is off
+	// while the primary writes (one release runs once) and on after a
+	// failover, when the main pipeline's is off. Default true in production
+	// with a CodeCommit replica.
+	Standby *bool `yaml:"standby"`
 	// ArtifactRetentionDays before build artifacts (and old versions)
 	// expire. Default 90 in production, 30 otherwise.
 	ArtifactRetentionDays int `yaml:"artifact_retention_days"`
@@ -140,6 +148,9 @@ func (e *Environment) applyDeliveryDefaults(prod bool) {
 	if p.CodePipeline == nil {
 		p.CodePipeline = ptr(true)
 	}
+	if p.Standby == nil {
+		p.Standby = ptr(prod && *p.CodePipeline && e.standbySource())
+	}
 	setDefault(&p.ArtifactRetentionDays, pick(prod, 90, 30))
 	setDefault(&p.Build.Image, "aws/codebuild/amazonlinux-x86_64-standard:5.0")
 	setDefault(&p.Build.ComputeType, pick(prod, "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_SMALL"))
@@ -200,6 +211,9 @@ func (e *Environment) validateDelivery(c *problems) {
 	}
 	if *p.CodePipeline && e.Service.DeployedBy == DeployedByTerraform {
 		c.add("service.deployed_by", e.Service.DeployedBy, "%s: the pipeline deploys this environment's service, so Terraform must not own its task definition revision (an apply would roll a release back)", DeployedByPipeline)
+	}
+	if *p.Standby && (!*p.CodePipeline || !e.standbySource()) {
+		c.add("pipeline.standby", true, "only with pipeline.codepipeline: true and a CodeCommit repository with its replica (repository.type codecommit, repository.replica true): the standby pipeline is sourced from the replica")
 	}
 	if *p.CodePipeline && !*e.Registry.Replication {
 		c.add("registry.replication", false, "true with a pipeline: the secondary region deploys the image replicated into its own repository")
@@ -273,3 +287,29 @@ func orNone(ids []string) string {
 	}
 	return strings.Join(ids, ", ")
 }
+
+// standbySource reports whether the secondary region has a repository a
+// standby pipeline can read: the CodeCommit replica.
+func (e *Environment) standbySource() bool {
+	r := e.Repository
+	return r != nil && r.Type == RepositoryCodeCommit && r.Replica != nil && *r.Replica
+}
+
+// StandbyPipeline reports whether the secondary region has the standby
+// release pipeline.
+func (e *Environment) StandbyPipeline() bool {
+	return e.Pipeline != nil && e.Pipeline.Standby != nil && *e.Pipeline.Standby
+}
+
+// PipelineName is the delivery pipeline of the region with the given role:
+// the main one (primary) or the standby one (secondary).
+func (e *Environment) PipelineName(role string) string {
+	if role == RoleSecondary {
+		return e.ID() + "-standby-pipeline"
+	}
+	return e.ID() + "-pipeline"
+}
+
+// PipelineTriggerRule is the EventBridge rule that starts that pipeline on
+// a push; only the writer's region's rule is enabled.
+func (e *Environment) PipelineTriggerRule(role string) string { return e.PipelineName(role) + "-push" }

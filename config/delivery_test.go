@@ -233,3 +233,34 @@ func TestSelectionNamesStaging(t *testing.T) {
 		}
 	}
 }
+
+// The standby pipeline is on by default in production with a CodeCommit
+// replica to read, off otherwise, and refused without one.
+func TestDeliveryStandbyPipeline(t *testing.T) {
+	for _, tc := range []struct {
+		yaml string
+		want bool
+	}{
+		{"tier: production\nrepository: {}\npipeline: {}\n", true},
+		{"repository: {}\npipeline: {}\n", false},
+		{"tier: production\nrepository:\n  replica: false\npipeline: {}\n", false},
+		{"tier: production\nrepository:\n  type: s3\npipeline: {}\n", false},
+		{"tier: production\nrepository: {}\npipeline:\n  standby: false\n", false},
+		{"repository: {}\npipeline:\n  standby: true\n", true},
+	} {
+		env, ps := parse(t, "service:\n  deployed_by: pipeline\n"+tc.yaml)
+		if len(ps) > 0 {
+			t.Fatalf("%q: %v", tc.yaml, ps)
+		}
+		if env.StandbyPipeline() != tc.want {
+			t.Errorf("%q: standby %v, want %v", tc.yaml, env.StandbyPipeline(), tc.want)
+		}
+	}
+	_, ps := parse(t, "service:\n  deployed_by: pipeline\nrepository:\n  type: s3\npipeline:\n  standby: true\n")
+	if len(ps) != 1 || ps[0].Field != "pipeline.standby" || !strings.Contains(ps[0].Want, "CodeCommit") {
+		t.Errorf("standby without a replica: %v, want one problem naming the CodeCommit replica", ps)
+	}
+	if env, _ := parse(t, ""); env.PipelineTriggerRule(RoleSecondary) != "acme-test-standby-pipeline-push" || env.PipelineTriggerRule(RolePrimary) != "acme-test-pipeline-push" {
+		t.Errorf("trigger rules %s %s", env.PipelineTriggerRule(RolePrimary), env.PipelineTriggerRule(RoleSecondary))
+	}
+}

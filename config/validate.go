@@ -130,7 +130,7 @@ func (e *Environment) validateBackend(c *problems) {
 		}
 	case BackendCloud:
 		if b.Cloud == nil {
-			c.add("backend.cloud", "", "required for backend type cloud: organization, run_role_arn (the bootstrap stack's output run_role_arn_<customer>_<env>), and optionally hostname, project")
+			c.add("backend.cloud", "", "required for backend type cloud: organization, and optionally hostname, project, run_role_arn (default: the bootstrap stack's run role of the environment)")
 			break
 		}
 		if !orgRe.MatchString(b.Cloud.Organization) {

@@ -96,8 +96,13 @@ func (e *Environment) validateDatabase(c *problems) {
 	if d.PasswordVersion < 1 {
 		c.add("database.password_version", d.PasswordVersion, "a positive number; raise it to generate a new master password")
 	}
-	if d.Replica.Promoted && !d.ReplicaEnabled() {
-		c.add("database.replica.promoted", true, "only with database.replica.enabled: true (the promoted writer is the replica)")
+	if !slices.Contains([]string{RolePrimary, RoleSecondary}, d.Writer) {
+		c.add("database.writer", d.Writer, "the region whose instance takes writes: primary or secondary (after a failover)")
+	} else if d.Writer == RoleSecondary && !d.ReplicaEnabled() {
+		c.add("database.writer", d.Writer, "secondary only with database.replica.enabled: true (the secondary's writer is the promoted replica)")
+	}
+	if !slices.Contains([]string{ReplicaReplicating, ReplicaDetached}, d.Replica.State) {
+		c.add("database.replica.state", d.Replica.State, "replicating (a read replica of the writer) or detached (the former writer after a failover, left as it was until failback)")
 	}
 }
 

@@ -64,15 +64,24 @@ type InstanceSettings struct {
 	Region   string
 }
 
-// DatabaseProps configures the PostgreSQL writer of the primary region.
+// DatabaseProps configures the PostgreSQL instance of the primary region:
+// the writer, or a read replica of ReplicaOf.
 type DatabaseProps struct {
 	InstanceSettings
+	// ReplicaOf, when set, is the writer's ARN in the other region: the
+	// instance is then rebuilt as its read replica (failback). The master
+	// secret stays: a replica shares its source's master user, and the
+	// secret is this platform's copy of it.
+	ReplicaOf        *string
 	AllocatedStorage int
 	// DatabaseName is the application database created on the instance.
 	DatabaseName string
 	Username     string
 	// PasswordVersion: a new value generates a new master password.
 	PasswordVersion int
+	// ReplicaRegion is the other region, where the master secret has a
+	// replica.
+	ReplicaRegion string
 }
 
 // Database is an encrypted, private PostgreSQL writer whose master
@@ -80,7 +89,10 @@ type DatabaseProps struct {
 type Database struct {
 	cdk.Construct
 	// Arn is what a cross-region read replica names as its source.
-	Arn        *string
+	Arn *string
+	// ResourceID is the instance's DbiResourceId: a new one means a new
+	// incarnation (a rebuild), whose replicas are rebuilt too.
+	ResourceID *string
 	Identifier *string
 	// Address is the writer's DNS name, Endpoint is address:port.
 	Address  *string
@@ -92,6 +104,9 @@ type Database struct {
 	// encrypted with KeyArn.
 	SecretArn *string
 	KeyArn    *string
+	// ReplicaSecretArn is the master secret's replica in ReplicaRegion
+	// (encrypted with that region's AWS managed key).
+	ReplicaSecretArn *string
 	// SubnetGroupName and ParameterGroupName are the instance's companions.
 	SubnetGroupName    *string
 	ParameterGroupName *string
@@ -111,7 +126,7 @@ func NewDatabase(scope cdk.Construct, id string, p *DatabaseProps) *Database {
 	s := newInstanceSupport(c, &p.InstanceSettings)
 
 	password := cdktf.NewTerraformLocal(c, str("master-password"), cdktf.Fn_Uuid())
-	db := dbinstance.NewDbInstance(c, str("instance"), &dbinstance.DbInstanceConfig{
+	cfg := &dbinstance.DbInstanceConfig{
 		Identifier:                       str(p.Name),
 		Engine:                           str("postgres"),
 		EngineVersion:                    str(p.EngineMajor),
@@ -143,7 +158,20 @@ func NewDatabase(scope cdk.Construct, id string, p *DatabaseProps) *Database {
 		Tags:                             nameTag(p.Name),
 		Lifecycle:                        protect(p.PreventDestroy),
 		DependsOn:                        &s.dependsOn,
-	})
+	}
+	if p.ReplicaOf != nil {
+		// Engine, storage size, database and master user come from the
+		// source; a replica of an instance holds no data of its own.
+		cfg.Engine, cfg.EngineVersion, cfg.AllocatedStorage = nil, nil, nil
+		cfg.DbName, cfg.Username, cfg.PasswordWo, cfg.PasswordWoVersion = nil, nil, nil, nil
+		cfg.ReplicateSourceDb = p.ReplicaOf
+		cfg.SkipFinalSnapshot, cfg.FinalSnapshotIdentifier = boolp(true), nil
+		// The rebuild replaces the former writer (its data is the writer's
+		// past): prevent_destroy would refuse the plan.
+		cfg.Lifecycle = nil
+	}
+	db := dbinstance.NewDbInstance(c, str("instance"), cfg)
+	s.rebuildAsReplica(c, db, p.ReplicaOf, nil)
 	s.observe(db, &p.InstanceSettings)
 
 	// The master credentials, in the shape RDS's managed secrets have.
@@ -154,8 +182,13 @@ func NewDatabase(scope cdk.Construct, id string, p *DatabaseProps) *Database {
 		// Keep a deleted secret recoverable where the data is kept too.
 		RecoveryWindowInDays: num(map[bool]int{true: 30, false: 0}[p.FinalSnapshot]),
 		Tags:                 nameTag(p.Name + "-master"),
+		// A copy in the other region (encrypted with its AWS managed key,
+		// which that region's services may use): the other region's tasks
+		// read the credentials there, also while this region is down, and
+		// a promoted replica keeps this master user.
+		Replica: []*secretsmanagersecret.SecretsmanagerSecretReplica{{Region: str(p.ReplicaRegion)}},
 	})
-	secretsmanagersecretversion.NewSecretsmanagerSecretVersion(c, str("master-secret-value"), &secretsmanagersecretversion.SecretsmanagerSecretVersionConfig{
+	value := secretsmanagersecretversion.NewSecretsmanagerSecretVersion(c, str("master-secret-value"), &secretsmanagersecretversion.SecretsmanagerSecretVersionConfig{
 		SecretId: secret.Id(),
 		SecretStringWo: cdktf.Fn_Jsonencode(map[string]any{
 			"engine":   "postgres",
@@ -164,11 +197,23 @@ func NewDatabase(scope cdk.Construct, id string, p *DatabaseProps) *Database {
 		}),
 		SecretStringWoVersion: num(p.PasswordVersion),
 	})
+	// A rebuilt replica promoted back to writer gets its password set again
+	// (its state has no password version): the secret gets the same value
+	// in the same apply. Only a writer's definition has the trigger: a
+	// replica keeps its source's password, and so does the secret.
+	// (Terraform's JSON syntax takes bare references here.)
+	if p.ReplicaOf == nil {
+		value.AddOverride(str("lifecycle.replace_triggered_by"), []string{address(db) + ".password_wo_version"})
+	}
 
 	return &Database{
-		Construct: c, Arn: db.Arn(), Identifier: db.Identifier(),
+		Construct: c, Arn: db.Arn(), ResourceID: db.ResourceId(), Identifier: db.Identifier(),
 		Address: db.Address(), Endpoint: db.Endpoint(), Port: PostgresPort,
 		DatabaseName: p.DatabaseName, SecretArn: secret.Arn(), KeyArn: p.KeyArn,
+		// A local: a stack that reads it gets the computed ARN as a plain
+		// output of this one.
+		ReplicaSecretArn: cdktf.NewTerraformLocal(c, str("replica-secret-arn"),
+			cdktf.Fn_Replace(secret.Arn(), str(":"+p.Region+":"), str(":"+p.ReplicaRegion+":"))).AsString(),
 		SubnetGroupName: s.subnetGroup, ParameterGroupName: s.parameterGroup,
 	}
 }
@@ -255,6 +300,31 @@ func (s *instanceSupport) observe(db dbinstance.DbInstance, p *InstanceSettings)
 	}
 }
 
+// rebuildAsReplica makes a replica instance be replaced when it was last
+// applied as a writer, or as a replica of another incarnation of its
+// source: RDS cannot turn a writer into a replica, and the AWS provider
+// would plan it as an in-place update. The marker records what the
+// instance is; only a replica's lifecycle refers to it, so a promotion
+// (replica -> writer) updates the marker and keeps the instance. source is
+// the source's ARN; incarnation, when set, is the source's resource id,
+// which changes when the source is rebuilt (then so is its replica, even
+// if the writer definition in between was never applied).
+func (s *instanceSupport) rebuildAsReplica(c cdk.Construct, db dbinstance.DbInstance, source, incarnation *string) {
+	role := cdktf.NewTerraformResource(c, str("role"), &cdktf.TerraformResourceConfig{
+		TerraformResourceType: str("terraform_data"),
+	})
+	if source == nil {
+		role.AddOverride(str("input"), "writer")
+		return
+	}
+	input := "replica of " + *source
+	if incarnation != nil {
+		input += " (" + *incarnation + ")"
+	}
+	role.AddOverride(str("input"), input)
+	db.AddOverride(str("lifecycle.replace_triggered_by"), []string{address(role)})
+}
+
 // finalSnapshot names the snapshot taken on deletion, or nil when none is.
 func finalSnapshot(name string, keep bool) *string {
 	if !keep {
@@ -269,4 +339,10 @@ func protect(on bool) *cdktf.TerraformResourceLifecycle {
 		return nil
 	}
 	return &cdktf.TerraformResourceLifecycle{PreventDestroy: boolp(true)}
+}
+
+// address is a resource's Terraform address, e.g. aws_db_instance.x (the
+// bare reference lifecycle arguments take).
+func address(r cdktf.TerraformResource) string {
+	return *r.TerraformResourceType() + "." + *r.FriendlyUniqueId()
 }

@@ -35,17 +35,31 @@ func testDatabase(t *testing.T, prod bool) tfJSON {
 	return synthJSON(t, func(stack cdktf.TerraformStack) {
 		NewDatabase(stack, "database", &DatabaseProps{
 			InstanceSettings: testSettings(prod), AllocatedStorage: 20,
-			DatabaseName: "app", Username: "app_admin", PasswordVersion: 3,
+			DatabaseName: "app", Username: "app_admin", PasswordVersion: 3, ReplicaRegion: "us-west-2",
 		})
 	})
 }
 
 func testReplica(t *testing.T, promoted bool) tfJSON {
+	source := jsii.String(testSource)
+	if promoted {
+		source = nil
+	}
 	return synthJSON(t, func(stack cdktf.TerraformStack) {
-		NewReplica(stack, "replica", &ReplicaProps{
-			InstanceSettings: testSettings(true), SourceArn: jsii.String(testSource), Promoted: promoted,
-		})
+		NewReplica(stack, "replica", &ReplicaProps{InstanceSettings: testSettings(true), SourceArn: source})
 	})
+}
+
+// roleMarker is the terraform_data that records what an instance is.
+func roleMarker(t *testing.T, doc tfJSON) (address string, input any) {
+	t.Helper()
+	for name, r := range doc.resources("terraform_data") {
+		if strings.Contains(name, "role") {
+			return "terraform_data." + name, r["input"]
+		}
+	}
+	t.Fatal("no role marker")
+	return "", nil
 }
 
 // The writer is PostgreSQL on encrypted gp3 with the given key, private, TLS
@@ -117,9 +131,14 @@ func TestDatabaseMasterPasswordWriteOnly(t *testing.T) {
 	if db["password"] != nil {
 		t.Fatalf("password = %v: it would be stored in the state", db["password"])
 	}
-	locals := doc["locals"].(map[string]any)
+	locals := map[string]any{}
+	for name, v := range doc["locals"].(map[string]any) {
+		if strings.Contains(name, "master-password") {
+			locals[name] = v
+		}
+	}
 	if len(locals) != 1 {
-		t.Fatalf("locals %v", locals)
+		t.Fatalf("locals %v, want one master password", doc["locals"])
 	}
 	for name, v := range locals {
 		if v != "${uuid()}" {
@@ -134,6 +153,12 @@ func TestDatabaseMasterPasswordWriteOnly(t *testing.T) {
 		}
 		if version["secret_string"] != nil {
 			t.Error("secret_string would be stored in the state")
+		}
+		// A writer whose password is set again (after a rebuild as replica
+		// and its promotion) writes the same value into the secret.
+		lc, _ := version["lifecycle"].(map[string]any)
+		if trig, _ := lc["replace_triggered_by"].([]any); len(trig) != 1 || !strings.HasPrefix(trig[0].(string), "aws_db_instance.") || !strings.HasSuffix(trig[0].(string), ".password_wo_version") {
+			t.Errorf("secret value lifecycle %v, want it re-written with the instance's password", lc)
 		}
 	}
 	if secret := doc.only(t, "aws_secretsmanager_secret"); secret["kms_key_id"] != testKey {
@@ -188,18 +213,80 @@ func TestReplica(t *testing.T) {
 	}
 }
 
-// A promoted replica is a standalone writer: no source, RDS-managed
-// credentials in this region, a final snapshot in production.
+// A promoted replica is a standalone writer: no source, the source's master
+// user kept (no RDS-managed secret to index at plan time), protected and
+// with a final snapshot in production, and no replacement trigger (the
+// promotion keeps the instance).
 func TestReplicaPromoted(t *testing.T) {
-	db := testReplica(t, true).only(t, "aws_db_instance")
+	doc := testReplica(t, true)
+	db := doc.only(t, "aws_db_instance")
 	if db["replicate_source_db"] != nil {
 		t.Errorf("promoted replica still replicates %v", db["replicate_source_db"])
 	}
-	if db["manage_master_user_password"] != true || db["master_user_secret_kms_key_id"] != testKey {
-		t.Errorf("promoted: manage_master_user_password %v key %v", db["manage_master_user_password"], db["master_user_secret_kms_key_id"])
+	if db["manage_master_user_password"] != nil || db["master_user_secret_kms_key_id"] != nil {
+		t.Errorf("promoted: manage_master_user_password %v key %v, want the source's master user kept", db["manage_master_user_password"], db["master_user_secret_kms_key_id"])
 	}
 	if db["skip_final_snapshot"] != false || db["final_snapshot_identifier"] == nil {
 		t.Errorf("promoted production writer skips its final snapshot")
+	}
+	lc, _ := db["lifecycle"].(map[string]any)
+	if lc["prevent_destroy"] != true || lc["replace_triggered_by"] != nil {
+		t.Errorf("promoted writer lifecycle %v, want prevent_destroy and no replacement trigger", lc)
+	}
+	if _, input := roleMarker(t, doc); input != "writer" {
+		t.Errorf("role marker %v, want writer", input)
+	}
+}
+
+// A replica is replaced when its marker changes (it was last applied as a
+// writer), and carries no prevent_destroy: it holds no data of its own.
+func TestReplicaRebuiltFromWriter(t *testing.T) {
+	doc := testReplica(t, false)
+	db := doc.only(t, "aws_db_instance")
+	addr, input := roleMarker(t, doc)
+	if input != "replica of "+testSource {
+		t.Errorf("role marker input %v, want the source ARN", input)
+	}
+	lc, _ := db["lifecycle"].(map[string]any)
+	if trig, _ := lc["replace_triggered_by"].([]any); len(trig) != 1 || trig[0] != addr {
+		t.Errorf("replace_triggered_by %v, want [%s]", lc["replace_triggered_by"], addr)
+	}
+	if lc["prevent_destroy"] != nil {
+		t.Errorf("replica lifecycle %v: prevent_destroy would refuse its rebuild", lc)
+	}
+}
+
+// Failback rebuilds the primary's instance as a replica of the secondary's
+// writer: same address, the source by ARN, no credentials of its own, and
+// the master secret (with its replica) kept.
+func TestDatabaseRebuiltAsReplica(t *testing.T) {
+	doc := synthJSON(t, func(stack cdktf.TerraformStack) {
+		NewDatabase(stack, "database", &DatabaseProps{
+			InstanceSettings: testSettings(true), AllocatedStorage: 20,
+			DatabaseName: "app", Username: "app_admin", PasswordVersion: 3, ReplicaRegion: "us-west-2",
+			ReplicaOf: jsii.String("arn:aws:rds:us-west-2:111111111111:db:acme-prod-usw2-db"),
+		})
+	})
+	db := doc.only(t, "aws_db_instance")
+	if db["replicate_source_db"] != "arn:aws:rds:us-west-2:111111111111:db:acme-prod-usw2-db" {
+		t.Errorf("replicate_source_db %v", db["replicate_source_db"])
+	}
+	for _, k := range []string{"engine", "username", "password_wo", "password_wo_version", "db_name", "allocated_storage"} {
+		if db[k] != nil {
+			t.Errorf("rebuilt replica sets %s = %v: it comes from the source", k, db[k])
+		}
+	}
+	addr, _ := roleMarker(t, doc)
+	lc, _ := db["lifecycle"].(map[string]any)
+	if trig, _ := lc["replace_triggered_by"].([]any); len(trig) != 1 || trig[0] != addr || lc["prevent_destroy"] != nil {
+		t.Errorf("rebuilt replica lifecycle %v, want replaced by %s, not prevent_destroy", lc, addr)
+	}
+	if lc, _ := doc.only(t, "aws_secretsmanager_secret_version")["lifecycle"].(map[string]any); lc["replace_triggered_by"] != nil {
+		t.Errorf("the rebuilt replica's secret version would be re-written (with a password nothing has): %v", lc)
+	}
+	secret := doc.only(t, "aws_secretsmanager_secret")
+	if reps, _ := secret["replica"].([]any); len(reps) != 1 || reps[0].(map[string]any)["region"] != "us-west-2" {
+		t.Errorf("master secret replica %v, want one in us-west-2", secret["replica"])
 	}
 }
 
@@ -232,5 +319,17 @@ func TestKeyViaServices(t *testing.T) {
 	}
 	if !found {
 		t.Error("no statement for the services")
+	}
+}
+
+// A replica follows its source's incarnation: a rebuilt source (new
+// resource id) changes the marker, so the replica is rebuilt too.
+func TestReplicaFollowsSourceIncarnation(t *testing.T) {
+	doc := synthJSON(t, func(stack cdktf.TerraformStack) {
+		NewReplica(stack, "replica", &ReplicaProps{InstanceSettings: testSettings(true),
+			SourceArn: jsii.String(testSource), SourceIncarnation: jsii.String("db-ABC")})
+	})
+	if _, input := roleMarker(t, doc); input != "replica of "+testSource+" (db-ABC)" {
+		t.Errorf("role marker %v, want the source's ARN and resource id", input)
 	}
 }

@@ -36,9 +36,13 @@ type HealthCheckSpec struct {
 
 // FailoverTarget is one region's load balancer behind the failover pair.
 type FailoverTarget struct {
-	// Role is primary or secondary: the PRIMARY or SECONDARY record.
-	Role   string
-	Region string
+	// Role is primary or secondary: the record's set identifier and the
+	// key of its health check.
+	Role string
+	// Preferred makes the record the PRIMARY of the failover pair (the
+	// other is SECONDARY): the region whose database instance is the writer.
+	Preferred bool
+	Region    string
 	// DNSName and ZoneID of the load balancer (its alias target).
 	DNSName *string
 	ZoneID  *string
@@ -104,13 +108,18 @@ func NewDNS(scope cdk.Construct, id string, p *DNSProps) *DNS {
 	for _, t := range p.Targets {
 		check := newHealthCheck(c, p, t)
 		d.HealthCheckIDs[t.Role] = check
-		// The failover pair: PRIMARY while its check passes, else SECONDARY.
+		// The failover pair: the preferred region while its check passes,
+		// else the other.
+		failover := "SECONDARY"
+		if t.Preferred {
+			failover = "PRIMARY"
+		}
 		record := route53record.NewRoute53Record(c, str("origin-"+t.Role), &route53record.Route53RecordConfig{
 			ZoneId:                d.ZoneID,
 			Name:                  str(d.OriginName),
 			Type:                  str("A"),
 			SetIdentifier:         str(t.Role),
-			FailoverRoutingPolicy: &route53record.Route53RecordFailoverRoutingPolicy{Type: str(strings.ToUpper(t.Role))},
+			FailoverRoutingPolicy: &route53record.Route53RecordFailoverRoutingPolicy{Type: str(failover)},
 			HealthCheckId:         check,
 			Alias: &route53record.Route53RecordAlias{
 				Name:                 t.DNSName,

@@ -17,7 +17,7 @@ func aliasProvider(stack cdktf.TerraformStack, alias, region string) provider.Aw
 
 func dnsTargets() []FailoverTarget {
 	return []FailoverTarget{
-		{Role: "primary", Region: "us-east-1", DNSName: jsii.String("alb-east.elb.amazonaws.com"), ZoneID: jsii.String("Z35SXDOTRQ7X7K"),
+		{Role: "primary", Preferred: true, Region: "us-east-1", DNSName: jsii.String("alb-east.elb.amazonaws.com"), ZoneID: jsii.String("Z35SXDOTRQ7X7K"),
 			AlarmName: jsii.String("acme-prod-use1-healthy-targets")},
 		{Role: "secondary", Region: "us-west-2", DNSName: jsii.String("alb-west.elb.amazonaws.com"), ZoneID: jsii.String("Z1H1FL5HABSF5"),
 			AlarmName: jsii.String("acme-prod-usw2-healthy-targets")},
@@ -293,4 +293,29 @@ func TestOriginSecretAndGuard(t *testing.T) {
 func jsonOf(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// After a failover the secondary region is the preferred record of the
+// pair; the records keep their identifiers (an in-place update).
+func TestDNSFailoverPreferredSecondary(t *testing.T) {
+	targets := dnsTargets()
+	targets[0].Preferred, targets[1].Preferred = false, true
+	doc := synthJSON(t, func(stack cdktf.TerraformStack) {
+		NewDNS(stack, "dns", &DNSProps{
+			Name: "acme-prod", Domain: "app.example.com",
+			HealthCheck: HealthCheckSpec{Type: HealthCheckHTTPS, Path: "/health", IntervalSeconds: 10, FailureThreshold: 3},
+			Targets:     targets,
+		})
+	})
+	want := map[string]string{"primary": "SECONDARY", "secondary": "PRIMARY"}
+	for _, r := range doc.resources("aws_route53_record") {
+		id, _ := r["set_identifier"].(string)
+		if got := r["failover_routing_policy"].(map[string]any)["type"]; got != want[id] {
+			t.Errorf("record %s: failover %v, want %s", id, got, want[id])
+		}
+		delete(want, id)
+	}
+	if len(want) > 0 {
+		t.Errorf("records missing: %v", want)
+	}
 }

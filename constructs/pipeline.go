@@ -98,6 +98,11 @@ type PipelineProps struct {
 	// NotificationTopicArn receives failed executions and pending
 	// approvals; nil for none.
 	NotificationTopicArn *string
+	// TriggerName names the push trigger rule (default <Name>-push);
+	// TriggerOff keeps it disabled: a push then starts nothing (a standby
+	// pipeline, or the pipeline of a region that does not write).
+	TriggerName string
+	TriggerOff  bool
 }
 
 // Pipeline is the pipeline, its role, and the EventBridge rules that start
@@ -109,8 +114,10 @@ type Pipeline struct {
 	RoleArn *string
 	// Stages are the stage names in order.
 	Stages []string
-	// TriggerPattern is the event pattern that starts the pipeline.
-	TriggerPattern EventPattern
+	// TriggerPattern is the event pattern that starts the pipeline, and
+	// TriggerRuleName the rule that has it.
+	TriggerPattern  EventPattern
+	TriggerRuleName *string
 	// FailureRuleName is the EventBridge rule that matches failed
 	// executions (its TriggeredRules metric counts them); nil without a
 	// notification topic.
@@ -203,12 +210,20 @@ func NewPipeline(scope cdk.Construct, id string, p *PipelineProps) *Pipeline {
 	}
 	starter := serviceRole(c, "trigger-role", p.Name+"-trigger", "Starts the pipeline "+p.Name, "events.amazonaws.com", p.Account,
 		Policy(Allow([]string{"codepipeline:StartPipelineExecution"}, arn)))
-	eventRule{
-		name: p.Name + "-push", description: "A push to the source starts the pipeline",
+	trigger := p.TriggerName
+	if trigger == "" {
+		trigger = p.Name + "-push"
+	}
+	rule := eventRule{
+		name: trigger, description: "A push to the source starts the pipeline",
 		pattern: pattern, targetArn: pipeline.Arn(), roleArn: starter.Arn(),
 	}.add(c, "trigger")
+	if p.TriggerOff {
+		rule.SetState(str("DISABLED"))
+	}
 
-	out := &Pipeline{Construct: c, Name: pipeline.Name(), Arn: pipeline.Arn(), RoleArn: role.Arn(), Stages: names, TriggerPattern: pattern}
+	out := &Pipeline{Construct: c, Name: pipeline.Name(), Arn: pipeline.Arn(), RoleArn: role.Arn(), Stages: names,
+		TriggerPattern: pattern, TriggerRuleName: rule.Name()}
 	if p.NotificationTopicArn != nil {
 		transformer := func(template string) *cloudwatcheventtarget.CloudwatchEventTargetInputTransformer {
 			return &cloudwatcheventtarget.CloudwatchEventTargetInputTransformer{

@@ -5,42 +5,41 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dbinstance"
 )
 
-// ReplicaProps configures a cross-region read replica of a PostgreSQL
-// writer, in the scope's region.
+// ReplicaProps configures the secondary region's instance: a cross-region
+// read replica of a PostgreSQL writer, or, once promoted, the writer.
 type ReplicaProps struct {
 	InstanceSettings
 	// SourceArn is the writer's ARN (a cross-region source must be named
-	// by ARN).
+	// by ARN). Nil makes the instance a standalone writer: Terraform
+	// promotes a replica when replicate_source_db goes away, and the
+	// promoted writer keeps the source's master user and password.
 	SourceArn *string
-	// Promoted makes the replica a standalone writer: Terraform promotes it
-	// when replicate_source_db goes away, and RDS then manages its master
-	// password in a secret of this region, encrypted with KeyArn.
-	Promoted bool
+	// SourceIncarnation is the source's resource id: when the source is
+	// rebuilt, the replica is rebuilt too. Nil: the ARN alone.
+	SourceIncarnation *string
 }
 
-// Replica is an encrypted, private read replica in its own region, with
-// its own key, subnet group and parameter group, and backups on so it can
-// be promoted.
+// Replica is an encrypted, private instance in its own region, with its
+// own key, subnet group and parameter group, and backups on so it can be
+// promoted.
 type Replica struct {
 	cdk.Construct
 	Arn        *string
 	Identifier *string
-	// Address is the replica's DNS name (the writer's, once promoted).
-	Address  *string
-	Endpoint *string
-	Port     int
-	KeyArn   *string
-	// SecretArn is the RDS-managed master secret of the promoted replica;
-	// nil while it replicates (it shares the source's credentials).
-	SecretArn          *string
+	// Address is the instance's DNS name (the writer's, once promoted).
+	Address            *string
+	Endpoint           *string
+	Port               int
+	KeyArn             *string
 	SubnetGroupName    *string
 	ParameterGroupName *string
 }
 
-// NewReplica creates the replica with its companions.
+// NewReplica creates the instance with its companions.
 func NewReplica(scope cdk.Construct, id string, p *ReplicaProps) *Replica {
 	c := cdk.NewConstruct(scope, str(id))
 	s := newInstanceSupport(c, &p.InstanceSettings)
+	writer := p.SourceArn == nil
 	cfg := &dbinstance.DbInstanceConfig{
 		Identifier: str(p.Name),
 		// Engine, version, storage size, database and master user come from
@@ -67,27 +66,21 @@ func NewReplica(scope cdk.Construct, id string, p *ReplicaProps) *Replica {
 		DeletionProtection:    boolp(p.DeletionProtection),
 		// RDS takes no final snapshot of a read replica; a promoted one is a
 		// writer like any other.
-		SkipFinalSnapshot:       boolp(!(p.Promoted && p.FinalSnapshot)),
-		FinalSnapshotIdentifier: finalSnapshot(p.Name, p.Promoted && p.FinalSnapshot),
+		SkipFinalSnapshot:       boolp(!(writer && p.FinalSnapshot)),
+		FinalSnapshotIdentifier: finalSnapshot(p.Name, writer && p.FinalSnapshot),
+		ReplicateSourceDb:       p.SourceArn,
 		Tags:                    nameTag(p.Name),
-		Lifecycle:               protect(p.PreventDestroy),
-		DependsOn:               &s.dependsOn,
-	}
-	if p.Promoted {
-		cfg.ManageMasterUserPassword = boolp(true)
-		cfg.MasterUserSecretKmsKeyId = p.KeyArn
-	} else {
-		cfg.ReplicateSourceDb = p.SourceArn
+		// A replica holds no data of its own and is rebuilt after a
+		// failback (replacement); the promoted writer is protected.
+		Lifecycle: protect(writer && p.PreventDestroy),
+		DependsOn: &s.dependsOn,
 	}
 	db := dbinstance.NewDbInstance(c, str("instance"), cfg)
+	s.rebuildAsReplica(c, db, p.SourceArn, p.SourceIncarnation)
 	s.observe(db, &p.InstanceSettings)
-	r := &Replica{
+	return &Replica{
 		Construct: c, Arn: db.Arn(), Identifier: db.Identifier(),
 		Address: db.Address(), Endpoint: db.Endpoint(), Port: PostgresPort, KeyArn: p.KeyArn,
 		SubnetGroupName: s.subnetGroup, ParameterGroupName: s.parameterGroup,
 	}
-	if p.Promoted {
-		r.SecretArn = db.MasterUserSecret().Get(num(0)).SecretArn()
-	}
-	return r
 }

@@ -22,8 +22,10 @@ type StateBucketsProps struct {
 	// expires).
 	NoncurrentDays int
 	// AccessLogDays keeps each bucket's server access logs (in a log bucket
-	// of its own beside it).
-	AccessLogDays int
+	// of its own beside it); ForceDestroyLogs lets a destroy empty the log
+	// buckets (not in production). The state buckets never are emptied.
+	AccessLogDays    int
+	ForceDestroyLogs bool
 	// ReplicationRoleName is the IAM role S3 replicates with.
 	ReplicationRoleName string
 	// EmulatorIgnoreChanges lists replication rule attributes an emulator
@@ -72,6 +74,7 @@ func NewStateBuckets(scope cdk.Construct, id string, p *StateBucketsProps) *Stat
 		})
 		newAccessLogs(c, side.id+"-log-bucket", side.id+"-logging", b, &privateBucketProps{
 			Name:          side.name + "-logs",
+			ForceDestroy:  p.ForceDestroyLogs,
 			RetentionDays: p.AccessLogDays,
 			Provider:      side.provider,
 		}, side.name, p.Account)

@@ -486,6 +486,15 @@ func (b *builder) replication() {
 		for _, src := range refs {
 			b.edge(Edge{From: b.nodes[src.to.key()], To: b.nodes[db.key()], Label: "cross-region replication", Cross: true, Loose: true})
 		}
+		// A source named by its ARN (arn:aws:rds:<region>:<account>:db:<identifier>).
+		if arn := db.str("replicate_source_db"); strings.HasPrefix(arn, "arn:") {
+			parts := strings.Split(arn, ":")
+			for _, src := range e.all("aws_db_instance") {
+				if len(parts) == 7 && src.region == parts[3] && src.str("identifier") == parts[6] {
+					b.edge(Edge{From: b.nodes[src.key()], To: b.nodes[db.key()], Label: "cross-region replication", Cross: true, Loose: true})
+				}
+			}
+		}
 	}
 	for _, rc := range e.all("aws_s3_bucket_replication_configuration") {
 		src, _ := e.refs(rc.stack, rc.attrs["bucket"])

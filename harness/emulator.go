@@ -54,6 +54,10 @@ func RequireMoto() error {
 	if out, err := exec.CommandContext(ctx, bin, "--help").CombinedOutput(); err != nil {
 		return fmt.Errorf("%s does not run (%v: %s): %s", bin, err, strings.TrimSpace(lastLines(string(out), 3)), install)
 	}
+	// The launcher imports moto into the same Python.
+	if out, err := exec.CommandContext(ctx, motoPython(), "-c", "import moto.server").CombinedOutput(); err != nil {
+		return fmt.Errorf("%s cannot import moto.server (%v: %s): %s", motoPython(), err, strings.TrimSpace(lastLines(string(out), 3)), install)
+	}
 	return nil
 }
 
@@ -419,8 +423,9 @@ type motoServer struct {
 	done chan struct{} // closed when it exits
 }
 
-// startMoto starts moto_server on 127.0.0.1:port, logging to logPath, and
-// waits (at most 30 s) until it answers.
+// startMoto starts the patched moto_server (the embedded launcher) on
+// 127.0.0.1:port, logging to logPath, and waits (at most 30 s) until it
+// answers.
 func startMoto(ctx context.Context, port int, logPath string) (*motoServer, error) {
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
@@ -435,7 +440,12 @@ func startMoto(ctx context.Context, port int, logPath string) (*motoServer, erro
 		return nil, err
 	}
 	defer logf.Close() // the child holds its own descriptor
-	cmd := exec.Command("moto_server", "-H", "127.0.0.1", "-p", strconv.Itoa(port))
+	launcher, err := writeMotoLauncher(filepath.Dir(logPath))
+	if err != nil {
+		return nil, err
+	}
+	// moto_server with the harness's patches (see moto/launcher.py).
+	cmd := motoCommand(context.Background(), launcher, "serve", "-H", "127.0.0.1", "-p", strconv.Itoa(port))
 	// moto's account (123456789012) then has AWS managed policies to attach.
 	// A DNS-validated ACM certificate turns ISSUED at once instead of 60 s
 	// after its request (moto's default): the global stack's certificate

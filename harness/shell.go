@@ -1,27 +1,9 @@
 package harness
 
 import (
-	"context"
 	"fmt"
 	"os"
 )
-
-// Moto is a moto_server started by StartMoto.
-type Moto struct{ m *motoServer }
-
-// StartMoto starts moto_server on 127.0.0.1:port exactly as the emulator
-// runs of the harness do (same settings), logging to logPath, and returns
-// once it answers.
-func StartMoto(ctx context.Context, port int, logPath string) (*Moto, error) {
-	m, err := startMoto(ctx, port, logPath)
-	if err != nil {
-		return nil, err
-	}
-	return &Moto{m}, nil
-}
-
-// Stop ends moto_server (everything it held is gone).
-func (m *Moto) Stop() { m.m.stop() }
 
 // EmulatorEnv is the environment in which the cdktf CLI and Terraform work
 // against moto_server on port as they would against AWS: the user's

@@ -55,6 +55,7 @@ func NewBootstrap(app cdktf.App, a *config.Account) *Bootstrap {
 		KeyAlias:              a.Customer + "-tfstate",
 		NoncurrentDays:        a.State.NoncurrentVersionDays,
 		AccessLogDays:         365, // who read or wrote state, for a year
+		ForceDestroyLogs:      a.Tier() != config.TierProduction,
 		ReplicationRoleName:   fmt.Sprintf("%s-%s-tfstate-replication", a.Customer, a.Alias),
 		EmulatorIgnoreChanges: ignore,
 	})

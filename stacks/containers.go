@@ -119,6 +119,13 @@ func buildContainers(stack cdktf.TerraformStack, env *config.Environment, role s
 	if env.Emulator != nil {
 		ignore = serviceEmulatorIgnoreChanges
 	}
+	// The primary region serves only while its instance is the writer: its
+	// stack cannot name the secondary's writer (the DAG points the other
+	// way), and tasks there must not write to a detached former writer.
+	desired, minCount, maxCount := s.DesiredCount, s.MinCount, s.MaxCount
+	if role == config.RolePrimary && env.Database.Writer != config.RolePrimary {
+		desired, minCount, maxCount = 0, 0, 0
+	}
 	out.Service = constructs.NewService(stack, "service", &constructs.ServiceProps{
 		Name:                          names.Service,
 		Family:                        family,
@@ -146,9 +153,9 @@ func buildContainers(stack cdktf.TerraformStack, env *config.Environment, role s
 		SecurityGroupIDs:              []*string{r.SecurityGroups.AppID},
 		TargetGroupArn:                out.LoadBalancer.TargetGroupArn,
 		Listener:                      out.LoadBalancer.ForwardingListener,
-		DesiredCount:                  s.DesiredCount,
-		MinCount:                      s.MinCount,
-		MaxCount:                      s.MaxCount,
+		DesiredCount:                  desired,
+		MinCount:                      minCount,
+		MaxCount:                      maxCount,
 		SpotPercent:                   *s.SpotPercent,
 		HealthCheckGracePeriodSeconds: s.HealthCheckGracePeriodSeconds,
 		PipelineDeploys:               s.DeployedBy == config.DeployedByPipeline,

@@ -10,7 +10,7 @@ import (
 // and decrypt only with SecretKeyArn.
 type DatabaseConnection struct {
 	// WriterAddress is the writer's DNS name (in the primary region until a
-	// failover promotes the replica).
+	// failover promotes the secondary's replica).
 	WriterAddress *string
 	// ReaderAddress is the region's own replica for reads; the writer where
 	// the region has none.
@@ -19,7 +19,8 @@ type DatabaseConnection struct {
 	DatabaseName  string
 	// SecretArn holds {"username","password"} of the master user.
 	SecretArn *string
-	// SecretKeyArn is the KMS key the secret is encrypted with.
+	// SecretKeyArn is the KMS key the secret is encrypted with; nil for an
+	// AWS managed key (usable through Secrets Manager without a grant).
 	SecretKeyArn *string
 	// Reader says whether DB_READER_HOST is set (the secondary region).
 	Reader bool
@@ -48,7 +49,12 @@ func (d *DatabaseConnection) Secrets() map[string]*string {
 }
 
 // SecretKeyArns are the keys the execution role may decrypt with.
-func (d *DatabaseConnection) SecretKeyArns() []*string { return []*string{d.SecretKeyArn} }
+func (d *DatabaseConnection) SecretKeyArns() []*string {
+	if d.SecretKeyArn == nil {
+		return nil
+	}
+	return []*string{d.SecretKeyArn}
+}
 
 func ptr[T any](v T) *T { return &v }
 

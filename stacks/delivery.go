@@ -240,6 +240,8 @@ func buildGlobalDelivery(stack cdktf.TerraformStack, env *config.Environment, pr
 		BuildProjectArn:      primary.Build.Arn,
 		ProductionStage:      pick(env.Production() || p.StagingService != nil, constructs.StageDeployToProduction, "Deploy"),
 		NotificationTopicArn: primary.Monitoring.AlertTopic.Arn,
+		// After a failover the standby pipeline releases; a push starts one.
+		TriggerOff: env.Database.Writer != config.RolePrimary,
 	}
 	if env.Repository.Type == config.RepositoryCodeCommit {
 		props.Source = constructs.PipelineSource{Repository: primary.Delivery.Repository, RepositoryKeyArn: primary.Delivery.Key.Arn, Branch: env.Repository.DefaultBranch}

@@ -92,7 +92,7 @@ func buildEdge(stack cdktf.TerraformStack, env *config.Environment, primary *Pri
 	target := func(role string, r *Regional) constructs.FailoverTarget {
 		lb := r.LoadBalancer
 		return constructs.FailoverTarget{Role: role, Region: r.Region, DNSName: lb.DNSName, ZoneID: lb.ZoneID,
-			AlarmName: r.healthCheckAlarm()}
+			AlarmName: r.healthCheckAlarm(), Preferred: role == env.Database.Writer}
 	}
 	edge.DNS = constructs.NewDNS(stack, "dns", &constructs.DNSProps{
 		Name:             env.ID(),

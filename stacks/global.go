@@ -51,7 +51,7 @@ func NewGlobal(app cdktf.App, env *config.Environment, primary *Primary, seconda
 	if g.Delivery != nil && g.Delivery.Pipeline != nil {
 		watches.PipelineFailureRule = g.Delivery.Pipeline.FailureRuleName
 	}
-	if secondary.Replica != nil && !env.Database.Replica.Promoted {
+	if secondary.Replica != nil && env.Database.Replicating(config.RoleSecondary) {
 		watches.ReplicaIdentifier = secondary.Replica.Identifier
 	}
 	g.Monitoring = globalMonitoring(stack, env, topic, usEast1, watches)

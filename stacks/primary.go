@@ -35,13 +35,21 @@ func NewPrimary(app cdktf.App, env *config.Environment) *Primary {
 	newProvider(stack, env, env.Primary.Region, "")
 	s := &Primary{TerraformStack: stack, Regional: buildRegional(stack, env, env.Primary, env.Secondary)}
 	d := env.Database
-	s.Database = constructs.NewDatabase(stack, "database", &constructs.DatabaseProps{
+	props := &constructs.DatabaseProps{
 		InstanceSettings: s.instanceSettings(env, *d.MultiAZ),
 		AllocatedStorage: d.AllocatedStorage,
 		DatabaseName:     d.Name,
 		Username:         d.Username,
 		PasswordVersion:  d.PasswordVersion,
-	})
+		ReplicaRegion:    env.Secondary.Region,
+	}
+	// After a failover the former writer is left as it was (detached) until
+	// failback rebuilds it as a replica of the secondary's writer, named
+	// by its ARN from config (no read of the secondary's state).
+	if d.InstanceRole(config.RolePrimary) == config.InstanceReplica {
+		props.ReplicaOf = str(env.DatabaseArn(config.RoleSecondary))
+	}
+	s.Database = constructs.NewDatabase(stack, "database", props)
 	s.DB = &DatabaseConnection{
 		WriterAddress: s.Database.Address, ReaderAddress: s.Database.Address,
 		Port: s.Database.Port, DatabaseName: s.Database.DatabaseName,
@@ -53,7 +61,7 @@ func NewPrimary(app cdktf.App, env *config.Environment) *Primary {
 	s.OriginGuard = buildOriginGuard(stack, env, s.Regional, s.OriginSecret)
 	s.Delivery = buildDelivery(stack, env, config.RolePrimary, env.Primary)
 	s.Build = buildProject(stack, env, s.Regional, s.Delivery)
-	s.monitorRegion(stack, env, databaseSection(env, s.Database.Identifier, false))
+	s.monitorRegion(stack, env, databaseSection(env, s.Database.Identifier, d.Replicating(config.RolePrimary)))
 	output(stack, "vpc_id", "VPC of the primary region", s.Network.VpcID)
 	output(stack, "database_endpoint", "PostgreSQL writer (host:port)", s.Database.Endpoint)
 	output(stack, "database_secret_arn", "Secrets Manager secret with the master user's credentials", s.Database.SecretArn)

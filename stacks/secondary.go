@@ -27,6 +27,9 @@ type Secondary struct {
 	Delivery            *Delivery
 	ArtifactReplication *constructs.BucketReplication
 	Mirror              *constructs.RepositoryMirror
+	// Standby is the release path that works while the primary region is
+	// down; nil when not configured.
+	Standby *StandbyRelease
 }
 
 // NewSecondary builds <env>-secondary, reading the primary through its struct.
@@ -58,9 +61,10 @@ func NewSecondary(app cdktf.App, env *config.Environment, primary *Primary) *Sec
 	s.OriginGuard = buildOriginGuard(stack, env, s.Regional, primary.OriginSecret)
 	s.Delivery = buildDelivery(stack, env, config.RoleSecondary, env.Secondary)
 	s.buildSecondaryDelivery(env, primary, primaryRegion)
+	s.Standby = s.buildStandbyRelease(env)
 	var database []constructs.DashboardSection
 	if s.Replica != nil {
-		database = append(database, databaseSection(env, s.Replica.Identifier, !env.Database.Replica.Promoted))
+		database = append(database, databaseSection(env, s.Replica.Identifier, env.Database.Replicating(config.RoleSecondary)))
 	}
 	s.monitorRegion(stack, env, database...)
 	output(stack, "vpc_id", "VPC of the secondary region", s.Network.VpcID)
@@ -69,34 +73,36 @@ func NewSecondary(app cdktf.App, env *config.Environment, primary *Primary) *Sec
 	return s
 }
 
-// buildDatabase adds the read replica and tells the app tier where the
-// writer is: in the primary region, or here once the replica is promoted.
+// buildDatabase adds the secondary's instance (a read replica of the
+// primary's writer, or the writer after a failover) and tells the app tier
+// where the writer is. The credentials are the master secret's replica in
+// this region, so tasks start while the primary region is down.
 func (s *Secondary) buildDatabase(env *config.Environment, primary *Primary) {
 	d := env.Database
-	// Until a failover, the writer and its credentials are the primary's,
-	// reached over peering.
+	// While the primary writes, the writer is reached over peering.
 	s.DB = &DatabaseConnection{
 		WriterAddress: primary.Database.Address, ReaderAddress: primary.Database.Address,
 		Port: primary.Database.Port, DatabaseName: primary.Database.DatabaseName,
-		SecretArn: primary.Database.SecretArn, SecretKeyArn: primary.Database.KeyArn,
-		Reader: true,
+		SecretArn: primary.Database.ReplicaSecretArn,
+		Reader:    true,
 	}
-	if !d.ReplicaEnabled() {
+	role := d.InstanceRole(config.RoleSecondary)
+	if role == config.InstanceNone {
 		return
 	}
-	props := &constructs.ReplicaProps{
-		InstanceSettings: s.instanceSettings(env, *d.Replica.MultiAZ),
-		Promoted:         d.Replica.Promoted,
-	}
-	if !d.Replica.Promoted {
-		props.SourceArn = primary.Database.Arn
+	props := &constructs.ReplicaProps{InstanceSettings: s.instanceSettings(env, *d.Replica.MultiAZ)}
+	if role == config.InstanceReplica {
+		// The source by its ARN from config: replication never needs the
+		// primary's state.
+		props.SourceArn = str(env.DatabaseArn(config.RolePrimary))
+		// A rebuilt primary instance (failback) means a rebuilt replica,
+		// also when the promoted writer here was never deployed.
+		props.SourceIncarnation = primary.Database.ResourceID
 	}
 	s.Replica = constructs.NewReplica(s.TerraformStack, "replica", props)
 	s.DB.ReaderAddress = s.Replica.Address
-	if d.Replica.Promoted {
+	if role == config.InstanceWriter {
 		s.DB.WriterAddress = s.Replica.Address
-		s.DB.SecretArn = s.Replica.SecretArn
-		s.DB.SecretKeyArn = s.Replica.KeyArn
 	}
-	output(s.TerraformStack, "database_replica_endpoint", "PostgreSQL replica of the primary (the writer once promoted)", s.Replica.Endpoint)
+	output(s.TerraformStack, "database_replica_endpoint", "PostgreSQL instance of the secondary region (host:port): the primary's replica, or the writer after a failover", s.Replica.Endpoint)
 }

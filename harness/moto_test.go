@@ -1,0 +1,38 @@
+package harness
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+// Every patch of the moto launcher is still needed (moto without it answers
+// in the wrong shape) and still applies (with it, in the AWS shape): a moto
+// upgrade that fixes or moves the patched code fails here, by name.
+func TestMotoPatchesNeededAndApplied(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs moto in-process (about 20 s)")
+	}
+	if err := RequireMoto(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	patches, err := CheckMotoPatches(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{"rds-promote-read-replica-detaches": true, "rds-delete-cross-region-replica": true, "rds-unique-dbi-resource-id": true}
+	for _, p := range patches {
+		if !want[p.Patch] {
+			t.Errorf("patch %s is not known to this test", p.Patch)
+		}
+		delete(want, p.Patch)
+		if p.Restores == "" {
+			t.Errorf("patch %s names no AWS API shape", p.Patch)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("patches not checked: %v", want)
+	}
+}
