@@ -31,7 +31,7 @@ func TestEmulatorDeploysAcmeLocal(t *testing.T) {
 	if testing.Short() {
 		t.Skip("deploys on moto_server (minutes)")
 	}
-	if !runInPrivateNetns(t, "TestEmulatorDeploysAcmeLocal") {
+	if !runInPrivateNetns(t, "TestEmulatorDeploysAcmeLocal", 25*time.Minute) {
 		return
 	}
 
@@ -79,7 +79,7 @@ func TestEmulatorDeploysAcmeLocal(t *testing.T) {
 // it does the work). Outside, the child starts first and runs while the
 // package's other tests do (t.Parallel after Start); its log is printed in
 // one piece at the end, and false comes back.
-func runInPrivateNetns(t *testing.T, name string) bool {
+func runInPrivateNetns(t *testing.T, name string, timeout time.Duration) bool {
 	t.Helper()
 	if harness.InPrivateNetns() {
 		return true
@@ -92,7 +92,7 @@ func runInPrivateNetns(t *testing.T, name string) bool {
 			t.Fatal(err)
 		}
 	}
-	cmd := harness.ReexecInNetns([]string{os.Args[0], "-test.run=^" + name + "$", "-test.v", "-test.timeout=25m"}, os.Environ())
+	cmd := harness.ReexecInNetns([]string{os.Args[0], "-test.run=^" + name + "$", "-test.v", "-test.timeout=" + timeout.String()}, os.Environ())
 	var out bytes.Buffer // read only after Wait
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
@@ -116,7 +116,7 @@ func TestEmulatorDeploysBootstrap(t *testing.T) {
 	if testing.Short() {
 		t.Skip("deploys on moto_server (minutes)")
 	}
-	if !runInPrivateNetns(t, "TestEmulatorDeploysBootstrap") {
+	if !runInPrivateNetns(t, "TestEmulatorDeploysBootstrap", 25*time.Minute) {
 		return
 	}
 	all, err := harness.ReadManifest(synthDir)

@@ -38,27 +38,7 @@ func TestDRDrillOnEmulator(t *testing.T) {
 	if testing.Short() {
 		t.Skip("deploys on moto_server (minutes)")
 	}
-	if !harness.InPrivateNetns() {
-		if os.Getenv("MULTIREGION_NETNS") != "" {
-			t.Fatal("re-executed for a private network namespace, but not in one")
-		}
-		for _, check := range []func() error{harness.RequireTerraform, harness.RequireMoto, harness.UnshareAvailable} {
-			if err := check(); err != nil {
-				t.Fatal(err)
-			}
-		}
-		cmd := harness.ReexecInNetns([]string{os.Args[0], "-test.run=^TestDRDrillOnEmulator$", "-test.v", "-test.timeout=30m"}, os.Environ())
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		if err := cmd.Start(); err != nil {
-			t.Fatalf("starting the drill in a private network namespace: %v", err)
-		}
-		t.Parallel()
-		err := cmd.Wait()
-		t.Logf("DR drill in a private network namespace:\n%s", out.String())
-		if err != nil {
-			t.Fatalf("DR drill in a private network namespace: %v", err)
-		}
+	if !runInPrivateNetns(t, "TestDRDrillOnEmulator", 30*time.Minute) {
 		return
 	}
 	d := newDrill(t)

@@ -155,6 +155,7 @@ waivers_for(rule, address) := [w |
 	w.rule == rule
 	glob.match(w.address, [], address)
 	stack_matches(w)
+	tier_matches(w)
 	not expired(w)
 ]
 
@@ -163,6 +164,15 @@ stack_matches(w) if not w.stacks
 stack_matches(w) if {
 	some s in w.stacks
 	glob.match(s, [], stack)
+}
+
+# tier_matches: a waiver with tiers holds only for stacks of those tiers (a
+# decision that comes with the tier, whatever the environment's name).
+tier_matches(w) if not w.tiers
+
+tier_matches(w) if {
+	some t in w.tiers
+	t == tier
 }
 
 # expired: the waiver's expiry date (YYYY-MM-DD, the last day it holds) has passed.

@@ -1,6 +1,7 @@
 # Waivers: the reviewed exceptions to the pack. Each names the rule, the
 # resource address it covers (a glob: * matches any characters), optionally
-# the stacks (globs), the reason, and the last day it holds (YYYY-MM-DD).
+# the stacks (globs) or the tiers it holds for, the reason, and the last day
+# it holds (YYYY-MM-DD).
 # An expired waiver no longer waives, and the waiver_expiry rule fails it.
 # Review each at its expiry: renew it with a fresh reason, or fix the resource.
 package terraform.waivers
@@ -71,14 +72,14 @@ waivers := [
 	{
 		"rule": "alb_tls",
 		"address": "aws_lb_listener.load-balancer_http_*",
-		"stacks": ["acme-dev-*", "acme-local-*"],
-		"reason": "no load balancer certificate is configured for these development environments (load_balancer.certificate or certificate_arns), so the listener serves plain HTTP",
+		"tiers": ["development"],
+		"reason": "a development-tier environment may run without a load balancer certificate (load_balancer.certificate or certificate_arns); its listener then serves plain HTTP. Configure one and the listener redirects to HTTPS, which removes the finding",
 		"expires": "2027-06-30",
 	},
 	{
 		"rule": "sg_world_egress",
 		"address": "aws_vpc_security_group_egress_rule.security-groups_app-out-https_*",
-		"stacks": ["acme-dev-*", "acme-staging-*"],
+		"tiers": ["development"],
 		"reason": "development tier without interface endpoints (a cost decision): tasks reach ECR, CloudWatch Logs and Secrets Manager through NAT on 443; network.interface_endpoints with app_internet_egress false removes the rule",
 		"expires": "2027-06-30",
 	},
