@@ -52,9 +52,9 @@ func watch(env *config.Environment, kind constructs.MetricKind, qualifier string
 	return w
 }
 
-// edgeTopicID is the construct id of the global stack's alert topic. It
-// keeps the id the edge's health-check topic had on main, so the topic's
-// key keeps its Terraform address.
+// edgeTopicID is the construct id of the global stack's alert topic, named
+// for the edge's health checks it first served: the id of a stateful
+// resource's construct never changes, so its key keeps its Terraform address.
 const edgeTopicID = "edge-alerts"
 
 // newAlertTopic creates a stack's alert topic in region (through provider,

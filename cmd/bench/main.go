@@ -1,4 +1,4 @@
-// Command bench measures what issue 9 sets targets for: synth of one
+// Command bench measures the platform's speed and memory: synth of one
 // environment and of all (wall, CPU, peak memory of the whole process tree),
 // a fit of fixed + per-resource cost over several sizes, the jsii kernel
 // preload (internal/nodeenv) and the Node.js versions against each other, cold and warm builds,

@@ -56,32 +56,46 @@ def _promote_detaches():
             except Exception:  # the source is gone: nothing lists the replica
                 source = None
             if source is not None:
-                # A cross-region replica is listed by ARN, a local one by identifier.
-                for ref in (database.db_instance_arn, database.db_instance_identifier):
-                    if ref in source.replicas:
-                        source.replicas.remove(ref)
+                _unlist_replica(source, database)
         return database
 
     RDSBackend.promote_read_replica = promote_read_replica
 
 
+def _unlist_replica(source, replica):
+    """Removes replica from source's replicas, where moto lists a cross-region
+    replica by ARN and a local one by identifier."""
+    for ref in (replica.db_instance_arn, replica.db_instance_identifier):
+        if ref in source.replicas:
+            source.replicas.remove(ref)
+
+
+def _replica_pair():
+    """Inside mock_aws: RDS clients of us-east-1 and us-west-2, with a writer
+    probe-src in the first and its cross-region read replica probe-replica in
+    the second."""
+    import boto3
+
+    east = boto3.client("rds", region_name="us-east-1")
+    west = boto3.client("rds", region_name="us-west-2")
+    src = east.create_db_instance(
+        DBInstanceIdentifier="probe-src", Engine="postgres", DBInstanceClass="db.t3.micro",
+        MasterUsername="probe", MasterUserPassword="probe-password", AllocatedStorage=20,
+        BackupRetentionPeriod=1,
+    )["DBInstance"]
+    west.create_db_instance_read_replica(
+        DBInstanceIdentifier="probe-replica", SourceDBInstanceIdentifier=src["DBInstanceArn"],
+        DBInstanceClass="db.t3.micro",
+    )
+    return east, west
+
+
 @probe
 def _promote_probe():
-    import boto3
     from moto import mock_aws
 
     with mock_aws():
-        east = boto3.client("rds", region_name="us-east-1")
-        west = boto3.client("rds", region_name="us-west-2")
-        src = east.create_db_instance(
-            DBInstanceIdentifier="probe-src", Engine="postgres", DBInstanceClass="db.t3.micro",
-            MasterUsername="probe", MasterUserPassword="probe-password", AllocatedStorage=20,
-            BackupRetentionPeriod=1,
-        )["DBInstance"]
-        west.create_db_instance_read_replica(
-            DBInstanceIdentifier="probe-replica", SourceDBInstanceIdentifier=src["DBInstanceArn"],
-            DBInstanceClass="db.t3.micro",
-        )
+        east, west = _replica_pair()
         west.promote_read_replica(DBInstanceIdentifier="probe-replica")
         replica = west.describe_db_instances(DBInstanceIdentifier="probe-replica")["DBInstances"][0]
         source = east.describe_db_instances(DBInstanceIdentifier="probe-src")["DBInstances"][0]
@@ -96,31 +110,15 @@ def _promote_probe():
 def _delete_cross_region_replica():
     from moto.rds.models import DBInstance
 
-    def remove_replica(self, replica):
-        for ref in (replica.db_instance_arn, replica.db_instance_identifier):
-            if ref in self.replicas:
-                self.replicas.remove(ref)
-
-    DBInstance.remove_replica = remove_replica
+    DBInstance.remove_replica = _unlist_replica
 
 
 @probe
 def _delete_cross_region_replica_probe():
-    import boto3
     from moto import mock_aws
 
     with mock_aws():
-        east = boto3.client("rds", region_name="us-east-1")
-        west = boto3.client("rds", region_name="us-west-2")
-        src = east.create_db_instance(
-            DBInstanceIdentifier="probe-src", Engine="postgres", DBInstanceClass="db.t3.micro",
-            MasterUsername="probe", MasterUserPassword="probe-password", AllocatedStorage=20,
-            BackupRetentionPeriod=1,
-        )["DBInstance"]
-        west.create_db_instance_read_replica(
-            DBInstanceIdentifier="probe-replica", SourceDBInstanceIdentifier=src["DBInstanceArn"],
-            DBInstanceClass="db.t3.micro",
-        )
+        east, west = _replica_pair()
         try:
             west.delete_db_instance(DBInstanceIdentifier="probe-replica", SkipFinalSnapshot=True)
         except Exception:
