@@ -178,15 +178,6 @@ func check(ctx context.Context, f flags) error {
 	return errors.Join(errs...)
 }
 
-// envOf is the environment of a stack: its name without the role
-// (acme-prod-primary -> acme-prod).
-func envOf(stack string) string {
-	if i := strings.LastIndex(stack, "-"); i > 0 {
-		return stack[:i]
-	}
-	return stack
-}
-
 // selectStacks reads outdir's stacks, keeping those of envs (all when empty).
 func selectStacks(outdir string, envs []string) ([]harness.Stack, error) {
 	all, err := harness.ReadManifest(outdir)
@@ -199,9 +190,9 @@ func selectStacks(outdir string, envs []string) ([]harness.Stack, error) {
 	var stacks []harness.Stack
 	found := map[string]bool{}
 	for _, s := range all {
-		if slices.Contains(envs, envOf(s.Name)) {
+		if slices.Contains(envs, config.EnvOfStack(s.Name)) {
 			stacks = append(stacks, s)
-			found[envOf(s.Name)] = true
+			found[config.EnvOfStack(s.Name)] = true
 		}
 	}
 	for _, e := range envs {
@@ -231,7 +222,7 @@ func emulatorEnvs(stacks []harness.Stack) ([]string, error) {
 func byEnv(stacks []harness.Stack) map[string][]harness.Stack {
 	out := map[string][]harness.Stack{}
 	for _, s := range stacks {
-		out[envOf(s.Name)] = append(out[envOf(s.Name)], s)
+		out[config.EnvOfStack(s.Name)] = append(out[config.EnvOfStack(s.Name)], s)
 	}
 	return out
 }

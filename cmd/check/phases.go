@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/multiregion/multiregion/config"
 	"github.com/multiregion/multiregion/harness"
 )
 
@@ -103,9 +104,9 @@ func (p phases) run(ctx context.Context, emulated []string) (out phaseResults) {
 func passedOffline(envs []string, results []harness.Result) []string {
 	planned, failed := map[string]bool{}, map[string]bool{}
 	for _, r := range results {
-		planned[envOf(r.Stack)] = true
+		planned[config.EnvOfStack(r.Stack)] = true
 		if !r.Plan.OK {
-			failed[envOf(r.Stack)] = true
+			failed[config.EnvOfStack(r.Stack)] = true
 		}
 	}
 	var out []string
