@@ -22,7 +22,7 @@ setup:
 # every environment from the synthesized stacks into docs/diagrams.
 check:
 	go run ./cmd/check
-	go run ./cmd/diagram
+	go run ./cmd/diagram -outdir .check/cdktf.out
 
 # Every test: config, constructs, golden files, validate, offline plan, emulator.
 test: setup

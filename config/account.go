@@ -81,7 +81,13 @@ type RunRole struct {
 }
 
 // StackName is the bootstrap stack, <customer>-<alias>-bootstrap.
-func (a *Account) StackName() string { return fmt.Sprintf("%s-%s-bootstrap", a.Customer, a.Alias) }
+func (a *Account) StackName() string {
+	return fmt.Sprintf("%s-%s%s", a.Customer, a.Alias, BootstrapSuffix)
+}
+
+// BootstrapSuffix ends the name of every account's bootstrap stack, which
+// belongs to no environment.
+const BootstrapSuffix = "-bootstrap"
 
 // Where names the account in messages: its file, or its environments.
 func (a *Account) Where() string {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/multiregion/multiregion/config"
 	"github.com/multiregion/multiregion/harness"
@@ -70,7 +71,7 @@ func FromManifest(outdir string, envs []string) (map[string][]Stack, error) {
 	out := map[string][]Stack{}
 	for _, s := range stacks {
 		env := config.EnvOfStack(s.Name)
-		if len(envs) > 0 && !contains(envs, env) {
+		if strings.HasSuffix(s.Name, config.BootstrapSuffix) || len(envs) > 0 && !contains(envs, env) {
 			continue
 		}
 		data, err := os.ReadFile(filepath.Join(s.Dir, "cdk.tf.json"))
