@@ -126,49 +126,22 @@ func NewDatabase(scope cdk.Construct, id string, p *DatabaseProps) *Database {
 	s := newInstanceSupport(c, &p.InstanceSettings)
 
 	password := cdktf.NewTerraformLocal(c, str("master-password"), cdktf.Fn_Uuid())
-	cfg := &dbinstance.DbInstanceConfig{
-		Identifier:                       str(p.Name),
-		Engine:                           str("postgres"),
-		EngineVersion:                    str(p.EngineMajor),
-		AutoMinorVersionUpgrade:          boolp(true),
-		InstanceClass:                    str(p.InstanceClass),
-		StorageType:                      str("gp3"),
-		AllocatedStorage:                 num(p.AllocatedStorage),
-		MaxAllocatedStorage:              num(p.MaxAllocatedStorage),
-		StorageEncrypted:                 boolp(true),
-		KmsKeyId:                         p.KeyArn,
-		DbName:                           str(p.DatabaseName),
-		Username:                         str(p.Username),
-		PasswordWo:                       password.AsString(),
-		PasswordWoVersion:                num(p.PasswordVersion),
-		Port:                             num(PostgresPort),
-		MultiAz:                          boolp(p.MultiAZ),
-		DbSubnetGroupName:                s.subnetGroup,
-		VpcSecurityGroupIds:              &p.SecurityGroupIDs,
-		PubliclyAccessible:               boolp(false),
-		ParameterGroupName:               s.parameterGroup,
-		IamDatabaseAuthenticationEnabled: boolp(true),
-		BackupRetentionPeriod:            num(p.BackupRetentionDays),
-		BackupWindow:                     str(p.BackupWindow),
-		MaintenanceWindow:                str(p.MaintenanceWindow),
-		CopyTagsToSnapshot:               boolp(true),
-		DeletionProtection:               boolp(p.DeletionProtection),
-		SkipFinalSnapshot:                boolp(!p.FinalSnapshot),
-		FinalSnapshotIdentifier:          finalSnapshot(p.Name, p.FinalSnapshot),
-		Tags:                             nameTag(p.Name),
-		Lifecycle:                        protect(p.PreventDestroy),
-		DependsOn:                        &s.dependsOn,
-	}
-	if p.ReplicaOf != nil {
+	cfg := s.instanceConfig(&p.InstanceSettings)
+	if p.ReplicaOf == nil {
+		cfg.Engine, cfg.EngineVersion = str("postgres"), str(p.EngineMajor)
+		cfg.AllocatedStorage = num(p.AllocatedStorage)
+		cfg.DbName, cfg.Username = str(p.DatabaseName), str(p.Username)
+		cfg.PasswordWo, cfg.PasswordWoVersion = password.AsString(), num(p.PasswordVersion)
+		cfg.SkipFinalSnapshot = boolp(!p.FinalSnapshot)
+		cfg.FinalSnapshotIdentifier = finalSnapshot(p.Name, p.FinalSnapshot)
+		cfg.Lifecycle = protect(p.PreventDestroy)
+	} else {
 		// Engine, storage size, database and master user come from the
-		// source; a replica of an instance holds no data of its own.
-		cfg.Engine, cfg.EngineVersion, cfg.AllocatedStorage = nil, nil, nil
-		cfg.DbName, cfg.Username, cfg.PasswordWo, cfg.PasswordWoVersion = nil, nil, nil, nil
-		cfg.ReplicateSourceDb = p.ReplicaOf
-		cfg.SkipFinalSnapshot, cfg.FinalSnapshotIdentifier = boolp(true), nil
-		// The rebuild replaces the former writer (its data is the writer's
+		// source; a replica of an instance holds no data of its own. The
+		// rebuild replaces the former writer (its data is the writer's
 		// past): prevent_destroy would refuse the plan.
-		cfg.Lifecycle = nil
+		cfg.ReplicateSourceDb = p.ReplicaOf
+		cfg.SkipFinalSnapshot = boolp(true)
 	}
 	db := dbinstance.NewDbInstance(c, str("instance"), cfg)
 	s.rebuildAsReplica(c, db, p.ReplicaOf, nil)
@@ -281,6 +254,37 @@ func newInstanceSupport(c cdk.Construct, p *InstanceSettings) *instanceSupport {
 		s.dependsOn = append(s.dependsOn, g)
 	}
 	return s
+}
+
+// instanceConfig is the definition a writer and its replica share: an
+// encrypted gp3 instance in the database subnets, reachable only from the
+// given security groups, backed up, with IAM authentication.
+func (s *instanceSupport) instanceConfig(p *InstanceSettings) *dbinstance.DbInstanceConfig {
+	return &dbinstance.DbInstanceConfig{
+		Identifier:                       str(p.Name),
+		AutoMinorVersionUpgrade:          boolp(true),
+		InstanceClass:                    str(p.InstanceClass),
+		StorageType:                      str("gp3"),
+		MaxAllocatedStorage:              num(p.MaxAllocatedStorage),
+		StorageEncrypted:                 boolp(true),
+		KmsKeyId:                         p.KeyArn,
+		Port:                             num(PostgresPort),
+		MultiAz:                          boolp(p.MultiAZ),
+		DbSubnetGroupName:                s.subnetGroup,
+		VpcSecurityGroupIds:              &p.SecurityGroupIDs,
+		PubliclyAccessible:               boolp(false),
+		ParameterGroupName:               s.parameterGroup,
+		IamDatabaseAuthenticationEnabled: boolp(true),
+		// Backups on a replica too: promotion then yields a writer that is
+		// backed up from its first minute.
+		BackupRetentionPeriod: num(p.BackupRetentionDays),
+		BackupWindow:          str(p.BackupWindow),
+		MaintenanceWindow:     str(p.MaintenanceWindow),
+		CopyTagsToSnapshot:    boolp(true),
+		DeletionProtection:    boolp(p.DeletionProtection),
+		Tags:                  nameTag(p.Name),
+		DependsOn:             &s.dependsOn,
+	}
 }
 
 // observe switches on Performance Insights, enhanced monitoring and log

@@ -40,41 +40,17 @@ func NewReplica(scope cdk.Construct, id string, p *ReplicaProps) *Replica {
 	c := cdk.NewConstruct(scope, str(id))
 	s := newInstanceSupport(c, &p.InstanceSettings)
 	writer := p.SourceArn == nil
-	cfg := &dbinstance.DbInstanceConfig{
-		Identifier: str(p.Name),
-		// Engine, version, storage size, database and master user come from
-		// the source; the key, network and parameters are this region's.
-		InstanceClass:                    str(p.InstanceClass),
-		StorageType:                      str("gp3"),
-		MaxAllocatedStorage:              num(p.MaxAllocatedStorage),
-		StorageEncrypted:                 boolp(true),
-		KmsKeyId:                         p.KeyArn,
-		AutoMinorVersionUpgrade:          boolp(true),
-		Port:                             num(PostgresPort),
-		MultiAz:                          boolp(p.MultiAZ),
-		DbSubnetGroupName:                s.subnetGroup,
-		VpcSecurityGroupIds:              &p.SecurityGroupIDs,
-		PubliclyAccessible:               boolp(false),
-		ParameterGroupName:               s.parameterGroup,
-		IamDatabaseAuthenticationEnabled: boolp(true),
-		// Backups on the replica: promotion then yields a writer that is
-		// backed up from its first minute.
-		BackupRetentionPeriod: num(p.BackupRetentionDays),
-		BackupWindow:          str(p.BackupWindow),
-		MaintenanceWindow:     str(p.MaintenanceWindow),
-		CopyTagsToSnapshot:    boolp(true),
-		DeletionProtection:    boolp(p.DeletionProtection),
-		// RDS takes no final snapshot of a read replica; a promoted one is a
-		// writer like any other.
-		SkipFinalSnapshot:       boolp(!(writer && p.FinalSnapshot)),
-		FinalSnapshotIdentifier: finalSnapshot(p.Name, writer && p.FinalSnapshot),
-		ReplicateSourceDb:       p.SourceArn,
-		Tags:                    nameTag(p.Name),
-		// A replica holds no data of its own and is rebuilt after a
-		// failback (replacement); the promoted writer is protected.
-		Lifecycle: protect(writer && p.PreventDestroy),
-		DependsOn: &s.dependsOn,
-	}
+	// Engine, version, storage size, database and master user come from
+	// the source; the key, network and parameters are this region's.
+	cfg := s.instanceConfig(&p.InstanceSettings)
+	cfg.ReplicateSourceDb = p.SourceArn
+	// RDS takes no final snapshot of a read replica; a promoted one is a
+	// writer like any other.
+	cfg.SkipFinalSnapshot = boolp(!(writer && p.FinalSnapshot))
+	cfg.FinalSnapshotIdentifier = finalSnapshot(p.Name, writer && p.FinalSnapshot)
+	// A replica holds no data of its own and is rebuilt after a failback
+	// (replacement); the promoted writer is protected.
+	cfg.Lifecycle = protect(writer && p.PreventDestroy)
 	db := dbinstance.NewDbInstance(c, str("instance"), cfg)
 	s.rebuildAsReplica(c, db, p.SourceArn, p.SourceIncarnation)
 	s.observe(db, &p.InstanceSettings)
