@@ -210,10 +210,6 @@ var table = map[MetricKind]metricRow{
 	},
 }
 
-// Dimensions returns the dimension names whose values a Watch of kind
-// supplies, in order.
-func Dimensions(kind MetricKind) []string { return table[kind].dims }
-
 // AlarmSettings are the tunable parts of an alarm (from config).
 type AlarmSettings struct {
 	// Threshold in the row's unit (GiB, MiB, %, s, ...).
@@ -231,7 +227,7 @@ type Watch struct {
 	// Qualifier tells instances of a kind apart (the NAT gateway's AZ);
 	// "" for the only one.
 	Qualifier string
-	// Dimensions are the values of Dimensions(Kind), in order: references
+	// Dimensions are the values of the kind's dimensions (its table row), in order: references
 	// to the watched resources.
 	Dimensions []*string
 	// Region of the metric, when it is not the dashboard's.
