@@ -353,8 +353,6 @@ type Alarms struct {
 	cdk.Construct
 	// ByID holds every alarm by Watch.ID().
 	ByID map[string]*Alarm
-	// CompositeArn is the region-degraded alarm, nil without one.
-	CompositeArn *string
 }
 
 // NewAlarms creates an alarm for every watch that has alarm settings.
@@ -428,7 +426,7 @@ func NewAlarms(scope cdk.Construct, id string, p *AlarmsProps) *Alarms {
 	}
 	if p.Composite && len(degraded) > 0 {
 		name := p.Prefix + "-region-degraded"
-		composite := cloudwatchcompositealarm.NewCloudwatchCompositeAlarm(c, str("region-degraded"), &cloudwatchcompositealarm.CloudwatchCompositeAlarmConfig{
+		cloudwatchcompositealarm.NewCloudwatchCompositeAlarm(c, str("region-degraded"), &cloudwatchcompositealarm.CloudwatchCompositeAlarmConfig{
 			AlarmName: str(name),
 			AlarmDescription: str("Users of this region are affected: one of its user-facing alarms fires (tasks short, 5xx rate, latency, unhealthy targets). " +
 				"Runbook: open the region's dashboard; if the region cannot recover quickly, fail traffic over to the other region."),
@@ -438,7 +436,6 @@ func NewAlarms(scope cdk.Construct, id string, p *AlarmsProps) *Alarms {
 			Tags:         nameTag(name),
 			Provider:     p.Provider,
 		})
-		out.CompositeArn = composite.Arn()
 	}
 	return out
 }

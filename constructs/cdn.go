@@ -105,7 +105,6 @@ type CDN struct {
 	HostedZoneID   *string
 	Arn            *string
 	CertificateArn *string
-	LogBucketArn   *string
 	LogsKey        *Key
 }
 
@@ -289,7 +288,6 @@ func cdnLogBucket(c cdk.Construct, p *CDNProps, out *CDN) (*string, []cdktf.ITer
 		// By name, not the arn attribute: known at plan time.
 		Policy: func(*string) *string { return TLSOnlyBucketPolicy(p.LogBucket).JSON() },
 	})
-	out.LogBucketArn = logs.Arn
 	// The distribution may only point its logs at the bucket once ACLs work
 	// and the policy is in place.
 	return logs.Bucket.BucketDomainName(), []cdktf.ITerraformDependable{logs.Ownership, logs.Policy}

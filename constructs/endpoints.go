@@ -29,7 +29,6 @@ type EndpointsProps struct {
 // VPC, so private subnets reach AWS without NAT.
 type Endpoints struct {
 	cdk.Construct
-	S3EndpointID *string
 	// S3PrefixListID is the region's S3 prefix list, which the gateway
 	// endpoint routes: security groups allow HTTPS to S3 through it.
 	S3PrefixListID *string
@@ -53,7 +52,7 @@ func NewEndpoints(scope cdk.Construct, id string, p *EndpointsProps) *Endpoints 
 		RouteTableIds:   &p.GatewayRouteTableIDs,
 		Tags:            nameTag(p.Name + "-s3"),
 	})
-	e.S3EndpointID, e.S3PrefixListID = s3.Id(), s3.PrefixListId()
+	e.S3PrefixListID = s3.PrefixListId()
 
 	if len(p.InterfaceServices) == 0 {
 		return e

@@ -25,8 +25,6 @@ type KeyProps struct {
 	// Insights and enhanced monitoring data go through rds, managed secrets
 	// through secretsmanager.
 	ViaServices []string
-	// DeletionWindowDays before a scheduled deletion completes (7 to 30).
-	DeletionWindowDays int
 	// Statements are added to the key policy as they are, for services
 	// whose requests carry no aws:SourceAccount to condition on (SNS
 	// publishers, CloudFront log delivery).
@@ -39,8 +37,7 @@ type KeyProps struct {
 // Key is a customer managed KMS key with rotation on and an alias.
 type Key struct {
 	cdk.Construct
-	Arn   *string
-	KeyID *string
+	Arn *string
 }
 
 // NewKey creates the key and its alias. The key policy keeps the account in
@@ -83,14 +80,10 @@ func NewKey(scope cdk.Construct, id string, props *KeyProps) *Key {
 		})
 	}
 	statements = append(statements, props.Statements...)
-	window := props.DeletionWindowDays
-	if window == 0 {
-		window = 30
-	}
 	key := kmskey.NewKmsKey(c, str("key"), &kmskey.KmsKeyConfig{
 		Description:          str(props.Description),
 		EnableKeyRotation:    boolp(true),
-		DeletionWindowInDays: num(window),
+		DeletionWindowInDays: num(30),
 		Policy:               Policy(statements...).JSON(),
 		Tags:                 nameTag(props.Alias),
 		Provider:             props.Provider,
@@ -100,7 +93,7 @@ func NewKey(scope cdk.Construct, id string, props *KeyProps) *Key {
 		TargetKeyId: key.KeyId(),
 		Provider:    props.Provider,
 	})
-	return &Key{Construct: c, Arn: key.Arn(), KeyID: key.KeyId()}
+	return &Key{Construct: c, Arn: key.Arn()}
 }
 
 // sidOf turns a service principal into a Sid fragment: sns.amazonaws.com -> Sns.

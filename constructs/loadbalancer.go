@@ -74,8 +74,6 @@ type LoadBalancer struct {
 	ForwardingListener lblistener.LbListener
 	// CertificateArn is the HTTPS listener's certificate, nil without HTTPS.
 	CertificateArn *string
-	// AccessLogBucketArn holds the access logs.
-	AccessLogBucketArn *string
 }
 
 // NewLoadBalancer creates the access log bucket, the ALB in the public
@@ -86,7 +84,6 @@ func NewLoadBalancer(scope cdk.Construct, id string, p *LoadBalancerProps) *Load
 	out := &LoadBalancer{Construct: c}
 	const logPrefix = "alb"
 	logsPolicy := accessLogBucket(c, p, logPrefix)
-	out.AccessLogBucketArn = str("arn:aws:s3:::" + p.AccessLogBucket)
 
 	alb := lb.NewLb(c, str("alb"), &lb.LbConfig{
 		Name:                     str(p.Name),

@@ -57,11 +57,9 @@ type Network struct {
 	DatabaseSubnetIDs []*string
 	// PrivateRouteTableIDs has one table per AZ (each routes through its
 	// AZ's NAT gateway); DatabaseRouteTableID has no route to the internet.
-	PublicRouteTableID   *string
 	PrivateRouteTableIDs []*string
 	DatabaseRouteTableID *string
 	NatGatewayIDs        []*string
-	FlowLogGroupName     *string
 }
 
 // NewNetwork builds the VPC, its subnets, gateways, route tables, a locked
@@ -99,7 +97,6 @@ func NewNetwork(scope cdk.Construct, id string, p *NetworkProps) *Network {
 		DestinationCidrBlock: str("0.0.0.0/0"),
 		GatewayId:            igw.Id(),
 	})
-	n.PublicRouteTableID = public.Id()
 
 	// Database tier: one route table with local routes only (peering adds the
 	// peer region); nothing in it reaches the internet.
@@ -189,7 +186,6 @@ func (n *Network) flowLogs(c cdk.Construct, v vpc.Vpc, p *NetworkProps) {
 		KmsKeyId:        p.LogsKeyArn,
 		Tags:            nameTag(p.Name + "-flow-logs"),
 	})
-	n.FlowLogGroupName = group.Name()
 	role := iamrole.NewIamRole(c, str("flow-logs-role"), &iamrole.IamRoleConfig{
 		NamePrefix:       str(truncate(p.Name+"-flow-logs-", 38)),
 		AssumeRolePolicy: AssumeRolePolicy("vpc-flow-logs.amazonaws.com", p.Account).JSON(),

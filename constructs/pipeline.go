@@ -112,12 +112,6 @@ type Pipeline struct {
 	Name    *string
 	Arn     *string
 	RoleArn *string
-	// Stages are the stage names in order.
-	Stages []string
-	// TriggerPattern is the event pattern that starts the pipeline, and
-	// TriggerRuleName the rule that has it.
-	TriggerPattern  EventPattern
-	TriggerRuleName *string
 	// FailureRuleName is the EventBridge rule that matches failed
 	// executions (its TriggeredRules metric counts them); nil without a
 	// notification topic.
@@ -180,10 +174,6 @@ func NewPipeline(scope cdk.Construct, id string, p *PipelineProps) *Pipeline {
 		Stage:         &stages,
 		Tags:          nameTag(p.Name),
 	})
-	names := make([]string, len(stages))
-	for i, s := range stages {
-		names[i] = *s.Name
-	}
 
 	// Start on a push, not by polling.
 	var pattern EventPattern
@@ -222,8 +212,7 @@ func NewPipeline(scope cdk.Construct, id string, p *PipelineProps) *Pipeline {
 		rule.SetState(str("DISABLED"))
 	}
 
-	out := &Pipeline{Construct: c, Name: pipeline.Name(), Arn: pipeline.Arn(), RoleArn: role.Arn(), Stages: names,
-		TriggerPattern: pattern, TriggerRuleName: rule.Name()}
+	out := &Pipeline{Construct: c, Name: pipeline.Name(), Arn: pipeline.Arn(), RoleArn: role.Arn()}
 	if p.NotificationTopicArn != nil {
 		transformer := func(template string) *cloudwatcheventtarget.CloudwatchEventTargetInputTransformer {
 			return &cloudwatcheventtarget.CloudwatchEventTargetInputTransformer{

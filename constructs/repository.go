@@ -74,11 +74,7 @@ type RepositoryMirrorProps struct {
 type RepositoryMirror struct {
 	cdk.Construct
 	ProjectName *string
-	ProjectArn  *string
 	RoleArn     *string
-	RuleName    *string
-	// Pattern is the rule's event pattern.
-	Pattern EventPattern
 }
 
 // mirrorBuildspec clones the source as a bare mirror and pushes every ref
@@ -151,7 +147,7 @@ func NewRepositoryMirror(scope cdk.Construct, id string, p *RepositoryMirrorProp
 	}
 	trigger := serviceRole(c, "trigger-role", p.Name+"-trigger", "Starts the mirror of "+p.Name, "events.amazonaws.com", p.Account,
 		Policy(Allow([]string{"codebuild:StartBuild"}, *project.Arn())))
-	rule := eventRule{
+	eventRule{
 		name:        p.Name,
 		description: "Every change of a branch or tag of the source repository starts the mirror",
 		pattern:     pattern,
@@ -159,7 +155,7 @@ func NewRepositoryMirror(scope cdk.Construct, id string, p *RepositoryMirrorProp
 		roleArn:     trigger.Arn(),
 		provider:    p.Provider,
 	}.add(c, "rule")
-	return &RepositoryMirror{Construct: c, ProjectName: project.Name(), ProjectArn: project.Arn(), RoleArn: role.Arn(), RuleName: rule.Name(), Pattern: pattern}
+	return &RepositoryMirror{Construct: c, ProjectName: project.Name(), RoleArn: role.Arn()}
 }
 
 // MirrorPolicy lets the mirror job read the source and write the replica,

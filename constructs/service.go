@@ -104,13 +104,10 @@ type Service struct {
 	cdk.Construct
 	Name              *string
 	ContainerName     string
-	TaskDefinitionArn *string
-	TaskFamily        *string
 	ExecutionRoleArn  *string
 	ExecutionRoleName *string
 	TaskRoleArn       *string
 	TaskRoleName      *string
-	LogGroupName      *string
 }
 
 // NewService creates the log group, the task execution role (image pull,
@@ -126,7 +123,6 @@ func NewService(scope cdk.Construct, id string, p *ServiceProps) *Service {
 		KmsKeyId:        p.LogsKeyArn,
 		Tags:            nameTag(p.Family),
 	})
-	out.LogGroupName = logs.Name()
 
 	// The execution role is what ECS and Fargate use to start the task.
 	exec := iamrole.NewIamRole(c, str("execution-role"), &iamrole.IamRoleConfig{
@@ -169,7 +165,6 @@ func NewService(scope cdk.Construct, id string, p *ServiceProps) *Service {
 		Volume: &[]*ecstaskdefinition.EcsTaskDefinitionVolume{{Name: str("tmp")}},
 		Tags:   nameTag(p.Family),
 	})
-	out.TaskDefinitionArn, out.TaskFamily = td.Arn(), td.Family()
 
 	var strategy []*ecsservice.EcsServiceCapacityProviderStrategy
 	for _, s := range CapacityStrategy(p.SpotPercent) {
