@@ -1,7 +1,6 @@
 package constructs
 
 import (
-	"encoding/json"
 	"fmt"
 
 	cdk "github.com/aws/constructs-go/constructs/v10"
@@ -123,11 +122,7 @@ func logDeliveryPolicy(bucketArn, account string) *string {
 			denyInsecureTransport(&bucketArn),
 		},
 	}
-	b, err := json.Marshal(doc)
-	if err != nil {
-		panic(err) // strings and maps only: cannot fail
-	}
-	return str(string(b))
+	return str(jsonText(doc))
 }
 
 // BucketReplicationProps configures the replication of every object of a

@@ -1,7 +1,6 @@
 package constructs
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -113,16 +112,12 @@ func LifecyclePolicy(keepTagged, untaggedDays int) *string {
 		Action       map[string]string `json:"action"`
 	}
 	expire := map[string]string{"type": "expire"}
-	doc, err := json.Marshal(map[string][]rule{"rules": {
+	return str(jsonText(map[string][]rule{"rules": {
 		{1, fmt.Sprintf("Expire untagged images after %d days", untaggedDays),
 			selection{TagStatus: "untagged", CountType: "sinceImagePushed", CountUnit: "days", CountNumber: untaggedDays}, expire},
 		{2, fmt.Sprintf("Keep the newest %d tagged images", keepTagged),
 			selection{TagStatus: "tagged", TagPatternList: []string{"*"}, CountType: "imageCountMoreThan", CountNumber: keepTagged}, expire},
-	}})
-	if err != nil {
-		panic(err) // plain structs: cannot fail
-	}
-	return str(string(doc))
+	}}))
 }
 
 // ReplicationRule sends the images of repositories whose names start with

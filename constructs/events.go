@@ -1,8 +1,6 @@
 package constructs
 
 import (
-	"encoding/json"
-
 	cdk "github.com/aws/constructs-go/constructs/v10"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatcheventrule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatcheventtarget"
@@ -21,11 +19,7 @@ type EventPattern struct {
 
 // JSON renders the pattern; tokens inside strings are kept as they are.
 func (p EventPattern) JSON() *string {
-	b, err := json.Marshal(p)
-	if err != nil {
-		panic(err) // strings and maps only: cannot fail
-	}
-	return str(string(b))
+	return str(jsonText(p))
 }
 
 // eventRule is an EventBridge rule with one target. A nil roleArn targets

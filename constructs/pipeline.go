@@ -1,7 +1,6 @@
 package constructs
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -297,8 +296,7 @@ func buildVariables(vars map[string]*string) *string {
 		}
 		return 1
 	})
-	b, _ := json.Marshal(list)
-	return str(string(b))
+	return str(jsonText(list))
 }
 
 // PipelinePolicy is the pipeline role's policy: every statement names its
