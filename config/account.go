@@ -1,17 +1,12 @@
 package config
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
-
-	"go.yaml.in/yaml/v3"
 )
 
 // AccountsDirName is the folder beside the environments folder that holds
@@ -156,11 +151,6 @@ func (c CloudBackend) RunSubjects(stacks []string) []string {
 	return out
 }
 
-// StackNames are the environment's three stacks, in DAG order.
-func (e *Environment) StackNames() []string {
-	return []string{e.StackName(RolePrimary), e.StackName(RoleSecondary), e.StackName(RoleGlobal)}
-}
-
 var aliasRe = regexp.MustCompile(`^[a-z][a-z0-9]{1,19}$`)
 
 // loadAccounts reads the account files in dir (optional) and derives an
@@ -209,21 +199,11 @@ func parseAccount(path string) (*Account, Problems) {
 		return nil, Problems{unreadable(path, err)}
 	}
 	a := &Account{File: path}
-	base := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".yaml"), ".yml")
-	a.Customer, a.Alias, _ = strings.Cut(base, "-")
-	// The same input rules as an environment file: one document, each key
-	// once, values of the right type.
-	in, err := inspectYAML(path, data)
-	if err != nil {
-		return nil, (&yamlInput{}).decodeProblems(path, err)
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(a); err != nil && !errors.Is(err, io.EOF) {
-		return nil, append(in.problems, in.decodeProblems(path, err)...)
-	}
-	if len(in.problems) > 0 {
-		return nil, in.problems
+	a.Customer, a.Alias, _ = strings.Cut(fileBase(path), "-")
+	// The same input rules as an environment file; an account is small, so
+	// its input problems are reported alone.
+	if _, ps, _ := decodeStrict(path, data, a); len(ps) > 0 {
+		return nil, ps
 	}
 	c := &problems{file: path}
 	if !customerRe.MatchString(a.Customer) {
@@ -242,9 +222,7 @@ func parseAccount(path string) (*Account, Problems) {
 		if h.RunRoleARN != "" {
 			c.add("hcp_terraform.run_role_arn", h.RunRoleARN, "nothing here: the bootstrap stack makes a run role per environment")
 		}
-		if h.Hostname == "" {
-			h.Hostname = DefaultHCPTerraformHost
-		}
+		setDefault(&h.Hostname, DefaultHCPTerraformHost)
 	}
 	return a, c.list
 }
@@ -266,15 +244,9 @@ func (a *Account) resolve() Problems {
 			a.Emulator = e.Emulator
 		}
 	}
-	if a.State.Region == "" {
-		a.State.Region = first.Primary.Region
-	}
-	if a.State.ReplicaRegion == "" {
-		a.State.ReplicaRegion = first.Secondary.Region
-	}
-	if a.State.NoncurrentVersionDays == 0 {
-		a.State.NoncurrentVersionDays = 90
-	}
+	setDefault(&a.State.Region, first.Primary.Region)
+	setDefault(&a.State.ReplicaRegion, first.Secondary.Region)
+	setDefault(&a.State.NoncurrentVersionDays, 90)
 	// Regions taken from an environment are checked in its file.
 	if a.File != "" && !knownRegion(a.State.Region) {
 		c.add("state.region", a.State.Region, "one of %s", strings.Join(Regions(), ", "))
@@ -312,9 +284,7 @@ func (a *Account) checkBackend(e *Environment) Problems {
 			break
 		}
 		want := RunRoleARN(e)
-		if b.Cloud.RunRoleARN == "" {
-			b.Cloud.RunRoleARN = want // the run role the account's bootstrap stack makes for e
-		}
+		setDefault(&b.Cloud.RunRoleARN, want) // the run role the account's bootstrap stack makes for e
 		if b.Cloud.RunRoleARN != want {
 			c.add("backend.cloud.run_role_arn", b.Cloud.RunRoleARN, "the role HCP Terraform runs of %s assume: output %s of stack %s (%s)", e.ID(), RunRoleOutput(e), a.StackName(), want)
 		}

@@ -121,36 +121,29 @@ func (e *Environment) SourceRepositoryName() string {
 	return e.Repository.Name
 }
 
-func (e *Environment) applyDeliveryDefaults(prod bool) {
+func (e *Environment) applyDeliveryDefaults() {
+	prod := e.Production()
 	if r := e.Repository; r != nil {
 		r.Name = e.SourceRepositoryName()
 		setDefault(&r.DefaultBranch, "main")
 		setDefault(&r.Type, RepositoryCodeCommit)
-		if r.Replica == nil {
-			// An s3 source is copied by the artifact bucket's replication.
-			r.Replica = ptr(r.Type == RepositoryCodeCommit)
-		}
+		// An s3 source is copied by the artifact bucket's replication.
+		setDefault(&r.Replica, ptr(r.Type == RepositoryCodeCommit))
 	}
 	p := e.Pipeline
 	if p == nil {
 		return
 	}
-	if p.Approval == nil {
-		p.Approval = ptr(prod)
-	}
+	setDefault(&p.Approval, ptr(prod))
 	if *p.Approval && len(p.Approvers) == 0 {
+		// An empty list too: an approval nobody may give would block every
+		// release.
 		p.Approvers = []string{fmt.Sprintf("arn:aws:iam::%s:root", e.AccountID)}
 	}
 	setDefault(&p.ApprovalTimeoutMinutes, 10080)
-	if p.CloudTrail == nil {
-		p.CloudTrail = ptr(prod)
-	}
-	if p.CodePipeline == nil {
-		p.CodePipeline = ptr(true)
-	}
-	if p.Standby == nil {
-		p.Standby = ptr(prod && *p.CodePipeline && e.standbySource())
-	}
+	setDefault(&p.CloudTrail, ptr(prod))
+	setDefault(&p.CodePipeline, ptr(true))
+	setDefault(&p.Standby, ptr(prod && *p.CodePipeline && e.standbySource()))
 	setDefault(&p.ArtifactRetentionDays, pick(prod, 90, 30))
 	setDefault(&p.Build.Image, "aws/codebuild/amazonlinux-x86_64-standard:5.0")
 	setDefault(&p.Build.ComputeType, pick(prod, "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_SMALL"))
