@@ -146,13 +146,13 @@ func (e *Environment) validateLoadBalancer(c *problems) {
 			c.add("load_balancer.certificate.zone_id", cert.ZoneID, "the id of an existing Route 53 hosted zone, e.g. Z0123456789ABCDEFGHIJ (it must exist before the regional stacks: the global stack's zone does not)")
 		}
 	}
-	e.validateNames(c)
+	e.validateLoadBalancerNames(c)
 }
 
-// validateNames checks the names the platform derives from the customer,
+// validateLoadBalancerNames checks the names the platform derives from the customer,
 // environment, region and service name against AWS's limits: one problem
 // naming every name that does not fit.
-func (e *Environment) validateNames(c *problems) {
+func (e *Environment) validateLoadBalancerNames(c *problems) {
 	if !serviceNameRe.MatchString(e.Service.Name) {
 		return // reported already
 	}

@@ -134,7 +134,7 @@ func (a *Alarms) Alarm(k AlarmKey) *AlarmSettings {
 // alarmDefaults are each alarm's settings where the file leaves them out.
 // Thresholds are in the alarm's unit (docs/monitoring.md).
 var alarmDefaults = map[AlarmKey]AlarmSettings{
-	// 80 % for 2 x 2 min, as in the seed.
+	// 80 % for 2 x 2 min: a sustained load, not a spike.
 	AlarmECSCPUHigh:    {Threshold: 80, Statistic: "Average", PeriodSeconds: 120, EvaluationPeriods: 2},
 	AlarmECSMemoryHigh: {Threshold: 80, Statistic: "Average", PeriodSeconds: 120, EvaluationPeriods: 2},
 	// At least one task short of desired for 5 minutes: longer than a
