@@ -89,8 +89,8 @@ func TestMonitoringAllProblemsAtOnce(t *testing.T) {
 // Every alarm gets complete settings; metric-math alarms have no statistic.
 func TestAlarmDefaults(t *testing.T) {
 	alarms := mustParse(t, minimal).Monitoring.Alarms
-	if n := reflect.TypeOf(Alarms{}).NumField(); len(AlarmKeys) != n {
-		t.Fatalf("%d alarm keys for %d alarms", len(AlarmKeys), n)
+	if n := reflect.TypeOf(Alarms{}).NumField(); len(AlarmKeys) != n || len(alarmDefaults) != n {
+		t.Fatalf("%d alarm keys and %d defaults for %d alarms", len(AlarmKeys), len(alarmDefaults), n)
 	}
 	for _, k := range AlarmKeys {
 		t.Run(string(k), func(t *testing.T) {

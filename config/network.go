@@ -146,15 +146,15 @@ func (e *Environment) applyNetworkDefaults() {
 	}
 }
 
-// regions pairs each region with its key, for messages.
-func (e *Environment) regions() []struct {
+// regionField is a region with its key, for messages.
+type regionField struct {
 	field string
 	*Region
-} {
-	return []struct {
-		field string
-		*Region
-	}{{RolePrimary, &e.Primary}, {RoleSecondary, &e.Secondary}}
+}
+
+// regions are the environment's two regions with their keys.
+func (e *Environment) regions() []regionField {
+	return []regionField{{RolePrimary, &e.Primary}, {RoleSecondary, &e.Secondary}}
 }
 
 func (e *Environment) validateRegions(c *problems) {
