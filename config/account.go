@@ -206,9 +206,7 @@ func parseAccount(path string) (*Account, Problems) {
 		return nil, ps
 	}
 	c := &problems{file: path}
-	if !customerRe.MatchString(a.Customer) {
-		c.add("(file name) customer", a.Customer, "the customer part of <customer>-<alias>.yaml must be 2-12 lower-case letters and digits, starting with a letter")
-	}
+	c.customer(a.Customer, "<alias>")
 	if !aliasRe.MatchString(a.Alias) {
 		c.add("(file name) alias", a.Alias, "the alias part of <customer>-<alias>.yaml must be 2-20 lower-case letters and digits, starting with a letter")
 	}

@@ -162,9 +162,7 @@ var (
 // problem it finds, or nil.
 func (e *Environment) Validate() error {
 	c := &problems{file: e.File}
-	if !customerRe.MatchString(e.Customer) {
-		c.add("(file name) customer", e.Customer, "the customer part of <customer>-<env>.yaml must be 2-12 lower-case letters and digits, starting with a letter")
-	}
+	c.customer(e.Customer, "<env>")
 	if !envNameRe.MatchString(e.Name) {
 		c.add("(file name) environment", e.Name, "the environment part of <customer>-<env>.yaml must be 1-8 lower-case letters and digits, starting with a letter")
 	}

@@ -266,14 +266,8 @@ func (e *Environment) validateService(c *problems) {
 	if s.RequestsPerTarget < 1 {
 		c.add("service.requests_per_target", s.RequestsPerTarget, "at least 1 request per target per minute")
 	}
-	for _, t := range []struct {
-		field string
-		value int
-	}{{"scale_in_cooldown_seconds", s.ScaleInCooldownSeconds}, {"scale_out_cooldown_seconds", s.ScaleOutCooldownSeconds}} {
-		if t.value < 0 || t.value > 3600 {
-			c.add("service."+t.field, t.value, "0 to 3600 seconds")
-		}
-	}
+	c.between("service.scale_in_cooldown_seconds", s.ScaleInCooldownSeconds, 0, 3600, "seconds")
+	c.between("service.scale_out_cooldown_seconds", s.ScaleOutCooldownSeconds, 0, 3600, "seconds")
 	e.validateLogRetention(c, "service.log_retention_days", s.LogRetentionDays)
 	if !userRe.MatchString(s.User) || s.User == "0" || strings.HasPrefix(s.User, "0:") {
 		c.add("service.user", s.User, "a numeric uid or uid:gid other than 0 (containers never run as root)")
@@ -291,12 +285,8 @@ func (e *Environment) validateRegistry(c *problems) {
 	if name := r.RepositoryName; name != "" && (len(name) < 2 || len(name) > 256 || !ecrRepoNameRe.MatchString(name)) {
 		c.add("registry.repository_name", name, "an ECR repository name: 2-256 lower-case letters, digits and . _ - separated path parts (/)")
 	}
-	if r.KeepTaggedImages < 1 || r.KeepTaggedImages > 10000 {
-		c.add("registry.keep_tagged_images", r.KeepTaggedImages, "1 to 10000 images")
-	}
-	if r.UntaggedExpiryDays < 1 || r.UntaggedExpiryDays > 3650 {
-		c.add("registry.untagged_expiry_days", r.UntaggedExpiryDays, "1 to 3650 days")
-	}
+	c.between("registry.keep_tagged_images", r.KeepTaggedImages, 1, 10000, "images")
+	c.between("registry.untagged_expiry_days", r.UntaggedExpiryDays, 1, 3650, "days")
 }
 
 // fargateMemory lists the memory sizes (MiB) Fargate accepts per CPU size

@@ -187,21 +187,15 @@ func (e *Environment) validateDelivery(c *problems) {
 	if len(p.ApprovalEmails) > 0 && !*p.Approval {
 		c.add("pipeline.approval_emails", strings.Join(p.ApprovalEmails, ","), "only with pipeline.approval true (nobody is asked to approve)")
 	}
-	if p.ApprovalTimeoutMinutes < 5 || p.ApprovalTimeoutMinutes > 86400 {
-		c.add("pipeline.approval_timeout_minutes", p.ApprovalTimeoutMinutes, "5 to 86400 minutes (60 days)")
-	}
-	if p.ArtifactRetentionDays < 1 || p.ArtifactRetentionDays > 3650 {
-		c.add("pipeline.artifact_retention_days", p.ArtifactRetentionDays, "1 to 3650 days")
-	}
+	c.between("pipeline.approval_timeout_minutes", p.ApprovalTimeoutMinutes, 5, 86400, "minutes (60 days)")
+	c.between("pipeline.artifact_retention_days", p.ArtifactRetentionDays, 1, 3650, "days")
 	if !buildImgRe.MatchString(p.Build.Image) {
 		c.add("pipeline.build.image", p.Build.Image, "a CodeBuild image, e.g. aws/codebuild/amazonlinux-x86_64-standard:5.0")
 	}
 	if !slices.Contains(buildComputeTypes, p.Build.ComputeType) {
 		c.add("pipeline.build.compute_type", p.Build.ComputeType, "one of %s", strings.Join(buildComputeTypes, ", "))
 	}
-	if p.Build.TimeoutMinutes < 5 || p.Build.TimeoutMinutes > 2160 {
-		c.add("pipeline.build.timeout_minutes", p.Build.TimeoutMinutes, "5 to 2160 minutes")
-	}
+	c.between("pipeline.build.timeout_minutes", p.Build.TimeoutMinutes, 5, 2160, "minutes")
 	if *p.CodePipeline && e.Service.DeployedBy == DeployedByTerraform {
 		c.add("service.deployed_by", e.Service.DeployedBy, "%s: the pipeline deploys this environment's service, so Terraform must not own its task definition revision (an apply would roll a release back)", DeployedByPipeline)
 	}

@@ -310,9 +310,7 @@ func (e *Environment) validateHealthCheck(c *problems) {
 	if h.Type == HealthCheckHTTPS && !e.LoadBalancer.HTTPS() {
 		c.add("dns.health_check.type", h.Type, "%s or %s: the load balancers have no HTTPS listener (set load_balancer.certificate or certificate_arns)", HealthCheckHTTP, HealthCheckMetric)
 	}
-	if h.FailureThreshold < 1 || h.FailureThreshold > 10 {
-		c.add("dns.health_check.failure_threshold", h.FailureThreshold, "1 to 10 consecutive failures")
-	}
+	c.between("dns.health_check.failure_threshold", h.FailureThreshold, 1, 10, "consecutive failures")
 }
 
 func (e *Environment) validateCDN(c *problems) {
@@ -363,14 +361,10 @@ func (e *Environment) validateCDN(c *problems) {
 	case *cdn.OriginVerifyHeader && v < 1:
 		c.add("cdn.origin_secret_version", v, "1 or more; raise it to rotate the secret")
 	}
-	if cdn.AccessLogRetentionDays < 1 || cdn.AccessLogRetentionDays > 3653 {
-		c.add("cdn.access_log_retention_days", cdn.AccessLogRetentionDays, "1 to 3653 days")
-	}
+	c.between("cdn.access_log_retention_days", cdn.AccessLogRetentionDays, 1, 3653, "days")
 	w := cdn.WAF
 	if *w.Enabled {
-		if w.RateLimit < 10 || w.RateLimit > 2_000_000_000 {
-			c.add("cdn.waf.rate_limit", w.RateLimit, "10 to 2000000000 requests per IP in 5 minutes")
-		}
+		c.between("cdn.waf.rate_limit", w.RateLimit, 10, 2_000_000_000, "requests per IP in 5 minutes")
 	} else if w.RateLimit != 0 {
 		c.add("cdn.waf.rate_limit", w.RateLimit, "only with cdn.waf.enabled true (it is false): the rate limit is a web ACL rule")
 	}

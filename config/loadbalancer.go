@@ -81,15 +81,9 @@ var (
 
 func (e *Environment) validateLoadBalancer(c *problems) {
 	l := e.LoadBalancer
-	if l.AccessLogRetentionDays < 1 || l.AccessLogRetentionDays > 3650 {
-		c.add("load_balancer.access_log_retention_days", l.AccessLogRetentionDays, "1 to 3650 days")
-	}
-	if l.IdleTimeoutSeconds < 1 || l.IdleTimeoutSeconds > 4000 {
-		c.add("load_balancer.idle_timeout_seconds", l.IdleTimeoutSeconds, "1 to 4000 seconds")
-	}
-	if l.DeregistrationDelaySeconds < 0 || l.DeregistrationDelaySeconds > 3600 {
-		c.add("load_balancer.deregistration_delay_seconds", l.DeregistrationDelaySeconds, "0 to 3600 seconds")
-	}
+	c.between("load_balancer.access_log_retention_days", l.AccessLogRetentionDays, 1, 3650, "days")
+	c.between("load_balancer.idle_timeout_seconds", l.IdleTimeoutSeconds, 1, 4000, "seconds")
+	c.between("load_balancer.deregistration_delay_seconds", l.DeregistrationDelaySeconds, 0, 3600, "seconds")
 	if !slices.Contains(sslPolicies, l.SSLPolicy) {
 		c.add("load_balancer.ssl_policy", l.SSLPolicy, "a TLS 1.2+ policy: one of %s", strings.Join(sslPolicies, ", "))
 	}

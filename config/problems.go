@@ -43,6 +43,20 @@ func (c *problems) add(field string, value any, format string, args ...any) {
 	c.list = append(c.list, Problem{File: c.file, Field: field, Value: fmt.Sprint(value), Want: fmt.Sprintf(format, args...)})
 }
 
+// between checks that an integer setting lies from lo to hi (unit).
+func (c *problems) between(field string, v, lo, hi int, unit string) {
+	if v < lo || v > hi {
+		c.add(field, v, "%d to %d %s", lo, hi, unit)
+	}
+}
+
+// customer checks the customer part of a file name, <customer>-<rest>.yaml.
+func (c *problems) customer(name, rest string) {
+	if !customerRe.MatchString(name) {
+		c.add("(file name) customer", name, "the customer part of <customer>-%s.yaml must be 2-12 lower-case letters and digits, starting with a letter", rest)
+	}
+}
+
 // emails checks a list of e-mail addresses (field[i]): each a plain
 // address (ValidEmail), each once; want says what is allowed.
 func (c *problems) emails(field string, list []string, want string) {
