@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -143,6 +144,32 @@ func TestValidationErrors(t *testing.T) {
 		{"emulator with remote state", "acme-dev.yaml", minimal + "emulator:\n  endpoint: http://127.0.0.1:4566\nbackend:\n  type: cloud\n  cloud:\n    organization: acme\n", []string{"backend.type", "local when an emulator"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) { expectOneProblem(t, tc.file, tc.body, tc.want) })
+	}
+}
+
+// Every problem of a file comes back at once, in the order of the file's
+// sections.
+func TestAllProblemsAtOnce(t *testing.T) {
+	for _, tc := range []struct {
+		name, body string
+		fields     []string
+	}{
+		{"network", "secondary:\n  cidr: 10.0.0.0/16\nnetwork:\n  interface_endpoints: [nope, 10.0.0.0/16]\n  load_balancer_ingress: everyone\n",
+			[]string{"secondary.cidr", "network.interface_endpoints[0]", "network.interface_endpoints[1]", "network.load_balancer_ingress"}},
+		// amount 0 and threshold 0 mean "not set": the defaults apply.
+		{"monitoring", "monitoring:\n  alert_emails: [nobody]\n  budget:\n    amount: 0.0\n  alarms:\n    ecs_cpu_high: {threshold: 0.0, statistic: mean, period_seconds: 7}\n",
+			[]string{"monitoring.alert_emails[0]", "monitoring.alarms.ecs_cpu_high.statistic", "monitoring.alarms.ecs_cpu_high.period_seconds"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, ps := parseEnv(t, minimal+tc.body)
+			var fields []string
+			for _, p := range ps {
+				fields = append(fields, p.Field)
+			}
+			if !slices.Equal(fields, tc.fields) {
+				t.Errorf("fields %v, want %v", fields, tc.fields)
+			}
+		})
 	}
 }
 

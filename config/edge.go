@@ -259,7 +259,7 @@ func (e *Environment) validateEdge(c *problems) {
 	}
 	switch {
 	case !validDNSName(d.Domain, false):
-		c.add("dns.domain", d.Domain, "a lower-case DNS name of two or more labels without a trailing dot, e.g. app.example.com (letters, digits and hyphens; each label 1-63 characters; the last one starting with a letter)")
+		c.add("dns.domain", d.Domain, "a lower-case DNS name of two or more labels without a trailing dot or wildcard, e.g. app.example.com (letters, digits and hyphens; each label 1-63 characters; the last one starting with a letter)")
 	case !validDNSName(e.OriginDomain(), false):
 		c.add("dns.domain", d.Domain, "at most %d characters: the failover records' name %s must fit DNS's %d", maxDNSName-len("origin."), e.OriginDomain(), maxDNSName)
 	case e.CDNEnabled() && e.CDN.CertificateARN == "" && len(d.Domain) > maxCertificateName:
@@ -372,15 +372,3 @@ func (e *Environment) validateCDN(c *problems) {
 
 // isZero reports whether a section was left out entirely.
 func isZero(section any) bool { return reflect.ValueOf(section).IsZero() }
-
-// certificateCovers reports whether a certificate request names host,
-// directly or through a wildcard one level up.
-func certificateCovers(c *Certificate, host string) bool {
-	_, parent, _ := strings.Cut(host, ".")
-	for _, n := range append([]string{c.DomainName}, c.AlternativeNames...) {
-		if n == host || n == "*."+parent {
-			return true
-		}
-	}
-	return false
-}

@@ -44,6 +44,18 @@ type Certificate struct {
 // redirects to HTTPS).
 func (l *LoadBalancer) HTTPS() bool { return len(l.CertificateARNs) > 0 || l.Certificate != nil }
 
+// certificateCovers reports whether a certificate request names host,
+// directly or through a wildcard one level up.
+func certificateCovers(c *Certificate, host string) bool {
+	_, parent, _ := strings.Cut(host, ".")
+	for _, n := range append([]string{c.DomainName}, c.AlternativeNames...) {
+		if n == host || n == "*."+parent {
+			return true
+		}
+	}
+	return false
+}
+
 // LoadBalancerName is the region's ALB name (32 characters at most).
 func (e *Environment) LoadBalancerName(region string) string { return e.ServicePrefix(region) }
 

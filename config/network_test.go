@@ -122,19 +122,6 @@ func TestNetworkBadInput(t *testing.T) {
 	}
 }
 
-// Every problem of a file comes back at once.
-func TestNetworkAllProblemsAtOnce(t *testing.T) {
-	_, ps := parseEnv(t, minimal+"secondary:\n  cidr: 10.0.0.0/16\nnetwork:\n  interface_endpoints: [nope, 10.0.0.0/16]\n  load_balancer_ingress: everyone\n")
-	var fields []string
-	for _, p := range ps {
-		fields = append(fields, p.Field)
-	}
-	want := []string{"secondary.cidr", "network.interface_endpoints[0]", "network.interface_endpoints[1]", "network.load_balancer_ingress"}
-	if !slices.Equal(fields, want) {
-		t.Errorf("fields %v, want %v", fields, want)
-	}
-}
-
 // Defaults: production gets every interface endpoint and no internet
 // egress from the app tier; development gets neither endpoints nor a
 // restriction; CloudFront ingress takes the region's reviewed prefix list.
