@@ -14,7 +14,7 @@ const (
 	RepositoryCodeCommit = "codecommit"
 	// RepositoryS3 is a source archive (s3://<artifact bucket>/source/<name>.zip)
 	// that another system uploads; bucket replication copies it to the
-	// secondary region. For accounts without CodeCommit, and the emulator.
+	// secondary region. For accounts without CodeCommit.
 	RepositoryS3 = "s3"
 )
 
