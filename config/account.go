@@ -205,7 +205,7 @@ func parseAccount(path string) (*Account, Problems) {
 	if _, ps, _ := decodeStrict(path, data, a); len(ps) > 0 {
 		return nil, ps
 	}
-	c := &problems{file: path}
+	c := &fileProblems{file: path}
 	c.customer(a.Customer, "<alias>")
 	if !aliasRe.MatchString(a.Alias) {
 		c.add("(file name) alias", a.Alias, "the alias part of <customer>-<alias>.yaml must be 2-20 lower-case letters and digits, starting with a letter")
@@ -228,7 +228,7 @@ func parseAccount(path string) (*Account, Problems) {
 // resolve applies the defaults the environments give and checks the account
 // against them.
 func (a *Account) resolve() Problems {
-	c := &problems{file: a.Where()}
+	c := &fileProblems{file: a.Where()}
 	if a.File != "" && len(a.Environments) == 0 {
 		c.add("account_id", a.ID, "the account of at least one environment of %s (no config/environments file names it)", a.Customer)
 		return c.list
@@ -265,7 +265,7 @@ func (a *Account) resolve() Problems {
 // checkBackend checks that an environment's backend names what the
 // bootstrap stack gives it, and says which output to copy when it does not.
 func (a *Account) checkBackend(e *Environment) Problems {
-	c := &problems{file: e.File}
+	c := &fileProblems{file: e.File}
 	switch b := e.Backend; b.Type {
 	case BackendS3:
 		if b.S3 == nil || !b.S3.UseReplica {

@@ -87,7 +87,7 @@ var (
 	orgRe    = regexp.MustCompile(`^[A-Za-z0-9_-]{1,40}$`)
 )
 
-func (e *Environment) validateBackend(c *problems) {
+func (e *Environment) validateBackend(c *fileProblems) {
 	b := e.Backend
 	switch b.Type {
 	case BackendLocal:

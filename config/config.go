@@ -161,7 +161,7 @@ var (
 // Validate checks the environment (defaults applied) and returns every
 // problem it finds, or nil.
 func (e *Environment) Validate() error {
-	c := &problems{file: e.File}
+	c := &fileProblems{file: e.File}
 	c.customer(e.Customer, "<env>")
 	if !envNameRe.MatchString(e.Name) {
 		c.add("(file name) environment", e.Name, "the environment part of <customer>-<env>.yaml must be 1-8 lower-case letters and digits, starting with a letter")
@@ -193,7 +193,7 @@ func (e *Environment) Validate() error {
 	return c.list
 }
 
-func (e *Environment) validateEmulator(c *problems) {
+func (e *Environment) validateEmulator(c *fileProblems) {
 	if e.Emulator == nil {
 		return
 	}
@@ -231,7 +231,7 @@ var logRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400
 
 // validateLogRetention checks a log group's retention; a value inherited
 // from monitoring.log_retention_days is reported there, not here.
-func (e *Environment) validateLogRetention(c *problems, field string, days int) {
+func (e *Environment) validateLogRetention(c *fileProblems, field string, days int) {
 	if days != e.Monitoring.LogRetentionDays && !slices.Contains(logRetentionDays, days) {
 		c.add(field, days, "a CloudWatch Logs retention: one of %v", logRetentionDays)
 	}

@@ -52,7 +52,7 @@ func TestDefaults(t *testing.T) {
 		{"read-only root", "", func(e *Environment) any { return *e.Service.ReadonlyRootFilesystem }, true},
 		{"deployed by", "", func(e *Environment) any { return e.Service.DeployedBy }, DeployedByTerraform},
 		{"registry replication", "", func(e *Environment) any { return *e.Registry.Replication }, true},
-		{"repository", "", func(e *Environment) any { return e.RepositoryName() }, "acme-test/app"},
+		{"repository", "", func(e *Environment) any { return e.ImageRepositoryName() }, "acme-test/app"},
 
 		{"load balancer deletion protection", "", func(e *Environment) any { return *e.LoadBalancer.DeletionProtection }, false},
 		{"production load balancer deletion protection", prod, func(e *Environment) any { return *e.LoadBalancer.DeletionProtection }, true},

@@ -102,8 +102,9 @@ func (e *Environment) ServicePrefix(region string) string {
 	return e.Prefix(region) + "-" + e.Service.Name
 }
 
-// RepositoryName is the ECR repository, the same name in both regions.
-func (e *Environment) RepositoryName() string {
+// ImageRepositoryName is the ECR repository of the service's images, the
+// same name in both regions; the source repository is SourceRepositoryName.
+func (e *Environment) ImageRepositoryName() string {
 	if e.Registry.RepositoryName != "" {
 		return e.Registry.RepositoryName
 	}
@@ -188,7 +189,7 @@ func (e *Environment) ServiceNames(region string) ServiceNames {
 		Cluster:       e.Prefix(region),
 		Service:       e.Service.Name,
 		Container:     e.Service.Name,
-		Repository:    e.RepositoryName(),
+		Repository:    e.ImageRepositoryName(),
 		ExecutionRole: e.ExecutionRoleName(region),
 		TaskRole:      e.TaskRoleName(region),
 	}
@@ -218,7 +219,7 @@ var (
 	ecrRepoNameRe = regexp.MustCompile(`^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$`)
 )
 
-func (e *Environment) validateService(c *problems) {
+func (e *Environment) validateService(c *fileProblems) {
 	s := e.Service
 	if !serviceNameRe.MatchString(s.Name) {
 		c.add("service.name", s.Name, "1-20 lower-case letters and digits, starting with a letter (part of every resource name)")
@@ -278,7 +279,7 @@ func (e *Environment) validateService(c *problems) {
 	}
 }
 
-func (e *Environment) validateRegistry(c *problems) {
+func (e *Environment) validateRegistry(c *fileProblems) {
 	r := e.Registry
 	// The default <customer>-<env>/<service> is valid whenever its parts are.
 	if name := r.RepositoryName; name != "" && (len(name) < 2 || len(name) > 256 || !ecrRepoNameRe.MatchString(name)) {
@@ -351,7 +352,7 @@ func assignReplication(envs []*Environment) {
 	for k, owner := range owners {
 		byRegion := map[string][]string{}
 		for _, e := range members[k] {
-			byRegion[e.Secondary.Region] = append(byRegion[e.Secondary.Region], e.RepositoryName())
+			byRegion[e.Secondary.Region] = append(byRegion[e.Secondary.Region], e.ImageRepositoryName())
 		}
 		for _, region := range slices.Sorted(maps.Keys(byRegion)) {
 			repos := byRegion[region]

@@ -167,15 +167,15 @@ func (e *Environment) applyDatabaseDefaults() {
 }
 
 var (
-	majorRe      = regexp.MustCompile(`^[0-9]+$`)
-	minorRe      = regexp.MustCompile(`^([0-9]+)\.[0-9]+$`)
-	classRe      = regexp.MustCompile(`^db\.[a-z]+[0-9][a-z0-9-]*\.(nano|micro|small|medium|large|xlarge|[1-9][0-9]*xlarge|metal(-[0-9]+xl)?)$`)
-	pgNameRe     = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_]{0,62}$`)
-	backupWinRe  = regexp.MustCompile(`^([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-3]):([0-5][0-9])$`)
-	maintWinRe   = regexp.MustCompile(`^(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):([0-5][0-9])-(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):([0-5][0-9])$`)
-	weekdays     = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
-	reservedName = []string{"postgres", "template0", "template1", "rdsadmin"}
-	reservedUser = []string{"rdsadmin", "rdsrepladmin", "rds_superuser", "postgres", "public"}
+	majorRe         = regexp.MustCompile(`^[0-9]+$`)
+	minorRe         = regexp.MustCompile(`^([0-9]+)\.[0-9]+$`)
+	instanceClassRe = regexp.MustCompile(`^db\.[a-z]+[0-9][a-z0-9-]*\.(nano|micro|small|medium|large|xlarge|[1-9][0-9]*xlarge|metal(-[0-9]+xl)?)$`)
+	pgNameRe        = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_]{0,62}$`)
+	backupWinRe     = regexp.MustCompile(`^([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-3]):([0-5][0-9])$`)
+	maintWinRe      = regexp.MustCompile(`^(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):([0-5][0-9])-(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):([0-5][0-9])$`)
+	weekdays        = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+	reservedName    = []string{"postgres", "template0", "template1", "rdsadmin"}
+	reservedUser    = []string{"rdsadmin", "rdsrepladmin", "rds_superuser", "postgres", "public"}
 )
 
 const (
@@ -186,7 +186,7 @@ const (
 	maxGP3Storage = 65536
 )
 
-func (e *Environment) validateDatabase(c *problems) {
+func (e *Environment) validateDatabase(c *fileProblems) {
 	d := &e.Database
 	switch v := d.EngineVersion; {
 	case majorRe.MatchString(v) && !slices.Contains(postgresMajors, v):
@@ -201,7 +201,7 @@ func (e *Environment) validateDatabase(c *problems) {
 	case !majorRe.MatchString(v):
 		c.add("database.engine_version", v, "a PostgreSQL major version number: one of %s (quote it in YAML)", strings.Join(postgresMajors, ", "))
 	}
-	if !classRe.MatchString(d.InstanceClass) {
+	if !instanceClassRe.MatchString(d.InstanceClass) {
 		c.add("database.instance_class", d.InstanceClass, "an RDS instance class of the form db.<family>.<size>, e.g. db.t3.medium, db.r6g.2xlarge")
 	}
 	if d.AllocatedStorage < minGP3Storage || d.AllocatedStorage > maxGP3Storage {
@@ -265,7 +265,7 @@ func (e *Environment) validateDatabase(c *problems) {
 // week's end (it wraps).
 type window struct{ start, end int }
 
-func parseBackupWindow(c *problems, s string) (window, bool) {
+func parseBackupWindow(c *fileProblems, s string) (window, bool) {
 	m := backupWinRe.FindStringSubmatch(s)
 	if m == nil {
 		c.add("database.backup_window", s, "a daily UTC window hh24:mi-hh24:mi, e.g. 03:00-04:00")
@@ -282,7 +282,7 @@ func parseBackupWindow(c *problems, s string) (window, bool) {
 	return window{start, end}, true
 }
 
-func parseMaintenanceWindow(c *problems, s string) (window, bool) {
+func parseMaintenanceWindow(c *fileProblems, s string) (window, bool) {
 	m := maintWinRe.FindStringSubmatch(strings.ToLower(s))
 	if m == nil {
 		c.add("database.maintenance_window", s, "a weekly UTC window ddd:hh24:mi-ddd:hh24:mi with ddd one of %s, e.g. sun:04:30-sun:05:30", strings.Join(weekdays, ", "))

@@ -98,10 +98,10 @@ type Build struct {
 var buildComputeTypes = []string{"BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE", "BUILD_GENERAL1_XLARGE", "BUILD_GENERAL1_2XLARGE"}
 
 var (
-	repoNameRe  = regexp.MustCompile(`^[A-Za-z0-9._-]{1,100}$`)
-	branchRe    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$`)
-	principalRe = regexp.MustCompile(`^arn:aws:iam::[0-9]{12}:(root|role/[\w+=,.@/-]{1,512}|user/[\w+=,.@/-]{1,512})$`)
-	buildImgRe  = regexp.MustCompile(`^[a-z0-9][a-z0-9./_:@-]{2,254}$`)
+	codeCommitNameRe = regexp.MustCompile(`^[A-Za-z0-9._-]{1,100}$`)
+	branchRe         = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$`)
+	principalRe      = regexp.MustCompile(`^arn:aws:iam::[0-9]{12}:(root|role/[\w+=,.@/-]{1,512}|user/[\w+=,.@/-]{1,512})$`)
+	buildImgRe       = regexp.MustCompile(`^[a-z0-9][a-z0-9./_:@-]{2,254}$`)
 )
 
 // Delivery reports whether the environment has a delivery pipeline.
@@ -113,7 +113,7 @@ func (e *Environment) ApprovalRequired() bool {
 }
 
 // SourceRepositoryName is the source (CodeCommit) repository's name; the
-// image repository is RepositoryName.
+// image repository is ImageRepositoryName.
 func (e *Environment) SourceRepositoryName() string {
 	if e.Repository == nil || e.Repository.Name == "" {
 		return e.ID() + "-app"
@@ -150,9 +150,9 @@ func (e *Environment) applyDeliveryDefaults() {
 	setDefault(&p.Build.TimeoutMinutes, 30)
 }
 
-func (e *Environment) validateDelivery(c *problems) {
+func (e *Environment) validateDelivery(c *fileProblems) {
 	if r := e.Repository; r != nil {
-		if !repoNameRe.MatchString(r.Name) || strings.HasSuffix(r.Name, ".git") {
+		if !codeCommitNameRe.MatchString(r.Name) || strings.HasSuffix(r.Name, ".git") {
 			c.add("repository.name", r.Name, "1-100 letters, digits, '.', '_' and '-', not ending in .git (a CodeCommit repository name)")
 		}
 		if !branchRe.MatchString(r.DefaultBranch) || strings.Contains(r.DefaultBranch, "..") || strings.HasSuffix(r.DefaultBranch, "/") || strings.HasSuffix(r.DefaultBranch, ".lock") {
@@ -227,7 +227,7 @@ func resolveStaging(envs []*Environment) Problems {
 		if p == nil || p.Staging == "" {
 			continue
 		}
-		c := &problems{file: e.File}
+		c := &fileProblems{file: e.File}
 		id := p.Staging
 		if !strings.Contains(id, "-") {
 			id = e.Customer + "-" + id

@@ -188,8 +188,8 @@ func (e *Environment) applyEdgeDefaults() {
 }
 
 var (
-	pathPatRe   = regexp.MustCompile(`^/[A-Za-z0-9_\-.*$/~"'@:+&]*$`)
-	usEast1Cert = regexp.MustCompile(`^arn:aws:acm:us-east-1:([0-9]{12}):certificate/[0-9a-f-]{36}$`)
+	pathPatternRe    = regexp.MustCompile(`^/[A-Za-z0-9_\-.*$/~"'@:+&]*$`)
+	cdnCertificateRe = regexp.MustCompile(`^arn:aws:acm:us-east-1:([0-9]{12}):certificate/[0-9a-f-]{36}$`)
 )
 
 // maxAPIPaths keeps the distribution well inside CloudFront's default quota
@@ -237,7 +237,7 @@ func validDNSName(name string, wildcard bool) bool {
 }
 
 // validateEdge checks the dns and cdn sections.
-func (e *Environment) validateEdge(c *problems) {
+func (e *Environment) validateEdge(c *fileProblems) {
 	d, cdn := e.DNS, e.CDN
 	if !e.Edge() {
 		// Settings that mean nothing without a domain are mistakes.
@@ -286,7 +286,7 @@ func (e *Environment) validateEdge(c *problems) {
 	}
 }
 
-func (e *Environment) validateHealthCheck(c *problems) {
+func (e *Environment) validateHealthCheck(c *fileProblems) {
 	h := e.DNS.HealthCheck
 	cloudfrontOnly := e.Network.LoadBalancerIngress == IngressCloudFront
 	switch h.Type {
@@ -313,7 +313,7 @@ func (e *Environment) validateHealthCheck(c *problems) {
 	c.between("dns.health_check.failure_threshold", h.FailureThreshold, 1, 10, "consecutive failures")
 }
 
-func (e *Environment) validateCDN(c *problems) {
+func (e *Environment) validateCDN(c *fileProblems) {
 	cdn := e.CDN
 	if !*cdn.Enabled {
 		if e.Network.LoadBalancerIngress == IngressCloudFront {
@@ -339,7 +339,7 @@ func (e *Environment) validateCDN(c *problems) {
 	for i, p := range cdn.APIPaths {
 		field := fmt.Sprintf("cdn.api_paths[%d]", i)
 		switch {
-		case !pathPatRe.MatchString(p) || len(p) > 255:
+		case !pathPatternRe.MatchString(p) || len(p) > 255:
 			c.add(field, p, "a CloudFront path pattern starting with /, e.g. /api/* (letters, digits and _-.*$/~\"'@:+&, at most 255 characters)")
 		case seen[p]:
 			c.add(field, p, "each path pattern once")
@@ -347,7 +347,7 @@ func (e *Environment) validateCDN(c *problems) {
 		seen[p] = true
 	}
 	if cdn.CertificateARN != "" {
-		m := usEast1Cert.FindStringSubmatch(cdn.CertificateARN)
+		m := cdnCertificateRe.FindStringSubmatch(cdn.CertificateARN)
 		switch {
 		case m == nil:
 			c.add("cdn.certificate_arn", cdn.CertificateARN, "an ACM certificate ARN in us-east-1 (CloudFront uses certificates from there only), arn:aws:acm:us-east-1:<account>:certificate/<id>")

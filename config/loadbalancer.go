@@ -91,7 +91,7 @@ var (
 	zoneIDRe      = regexp.MustCompile(`^Z[A-Z0-9]{1,31}$`)
 )
 
-func (e *Environment) validateLoadBalancer(c *problems) {
+func (e *Environment) validateLoadBalancer(c *fileProblems) {
 	l := e.LoadBalancer
 	c.between("load_balancer.access_log_retention_days", l.AccessLogRetentionDays, 1, 3650, "days")
 	c.between("load_balancer.idle_timeout_seconds", l.IdleTimeoutSeconds, 1, 4000, "seconds")
@@ -158,7 +158,7 @@ func (e *Environment) validateLoadBalancer(c *problems) {
 // validateLoadBalancerNames checks the names the platform derives from the customer,
 // environment, region and service name against AWS's limits: one problem
 // naming every name that does not fit.
-func (e *Environment) validateLoadBalancerNames(c *problems) {
+func (e *Environment) validateLoadBalancerNames(c *fileProblems) {
 	if !serviceNameRe.MatchString(e.Service.Name) {
 		return // reported already
 	}

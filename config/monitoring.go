@@ -202,7 +202,7 @@ func validStatistic(s string) bool {
 	return slices.Contains(statistics, s) || percentileRe.MatchString(s)
 }
 
-func (e *Environment) validateMonitoring(c *problems) {
+func (e *Environment) validateMonitoring(c *fileProblems) {
 	m := e.Monitoring
 	if len(m.AlertEmails) > MaxAlertEmails {
 		c.add("monitoring.alert_emails", len(m.AlertEmails), "at most %d addresses (a budget notification's limit); use a mailing list", MaxAlertEmails)
@@ -233,7 +233,7 @@ func (e *Environment) validateMonitoring(c *problems) {
 	}
 }
 
-func validateAlarm(c *problems, field string, k AlarmKey, a *AlarmSettings) {
+func validateAlarm(c *fileProblems, field string, k AlarmKey, a *AlarmSettings) {
 	if !(a.Threshold > 0) {
 		c.add(field+".threshold", a.Threshold, "a positive number")
 	}

@@ -157,7 +157,7 @@ func (e *Environment) regions() []regionField {
 	return []regionField{{RolePrimary, &e.Primary}, {RoleSecondary, &e.Secondary}}
 }
 
-func (e *Environment) validateRegions(c *problems) {
+func (e *Environment) validateRegions(c *fileProblems) {
 	var cidrs [2]netip.Prefix
 	for i, r := range e.regions() {
 		if !knownRegion(r.Region.Region) {
@@ -193,7 +193,7 @@ func (e *Environment) validateRegions(c *problems) {
 
 // validateNetwork checks the NAT layout, flow logs, endpoints, load
 // balancer ingress and app egress.
-func (e *Environment) validateNetwork(c *problems) {
+func (e *Environment) validateNetwork(c *fileProblems) {
 	n := e.Network
 	if n.NAT != NATPerAZ && n.NAT != NATSingle {
 		c.add("network.nat", n.NAT, "one of %s (one NAT gateway per AZ), %s (one per region)", NATPerAZ, NATSingle)

@@ -112,7 +112,7 @@ func (u *Usage) Values() UsageValues {
 // for, so a typo (an extra zero or three) is caught.
 const maxUsage = 1e7
 
-func (e *Environment) validateUsage(c *problems) {
+func (e *Environment) validateUsage(c *fileProblems) {
 	for _, f := range e.Usage.fields() {
 		if *f.v == nil {
 			continue
