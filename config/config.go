@@ -5,9 +5,10 @@
 //
 // Each concept has one file holding its types, defaults and validation
 // (network.go, containers.go, loadbalancer.go, database.go, delivery.go,
-// edge.go, monitoring.go, backend.go, account.go, usage.go); this file is
-// the environment itself and the order its parts are defaulted and checked
-// in.
+// edge.go, monitoring.go, backend.go, account.go, usage.go); regions.go is
+// the region catalogue, load.go and input.go read files, problems.go
+// reports. This file is the environment itself and the order its parts are
+// defaulted and checked in.
 package config
 
 import (
