@@ -124,7 +124,7 @@ func (e *Environment) SourceRepositoryName() string {
 func (e *Environment) applyDeliveryDefaults() {
 	prod := e.Production()
 	if r := e.Repository; r != nil {
-		r.Name = e.SourceRepositoryName()
+		setDefault(&r.Name, e.SourceRepositoryName())
 		setDefault(&r.DefaultBranch, "main")
 		setDefault(&r.Type, RepositoryCodeCommit)
 		// An s3 source is copied by the artifact bucket's replication.
