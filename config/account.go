@@ -1,17 +1,12 @@
 package config
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
-
-	"go.yaml.in/yaml/v3"
 )
 
 // AccountsDirName is the folder beside the environments folder that holds
@@ -156,11 +151,6 @@ func (c CloudBackend) RunSubjects(stacks []string) []string {
 	return out
 }
 
-// StackNames are the environment's three stacks, in DAG order.
-func (e *Environment) StackNames() []string {
-	return []string{e.StackName(RolePrimary), e.StackName(RoleSecondary), e.StackName(RoleGlobal)}
-}
-
 var aliasRe = regexp.MustCompile(`^[a-z][a-z0-9]{1,19}$`)
 
 // loadAccounts reads the account files in dir (optional) and derives an
@@ -209,26 +199,14 @@ func parseAccount(path string) (*Account, Problems) {
 		return nil, Problems{unreadable(path, err)}
 	}
 	a := &Account{File: path}
-	base := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".yaml"), ".yml")
-	a.Customer, a.Alias, _ = strings.Cut(base, "-")
-	// The same input rules as an environment file: one document, each key
-	// once, values of the right type.
-	in, err := inspectYAML(path, data)
-	if err != nil {
-		return nil, (&yamlInput{}).decodeProblems(path, err)
+	a.Customer, a.Alias, _ = strings.Cut(fileBase(path), "-")
+	// The same input rules as an environment file; an account is small, so
+	// its input problems are reported alone.
+	if _, ps, _ := decodeStrict(path, data, a); len(ps) > 0 {
+		return nil, ps
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(a); err != nil && !errors.Is(err, io.EOF) {
-		return nil, append(in.problems, in.decodeProblems(path, err)...)
-	}
-	if len(in.problems) > 0 {
-		return nil, in.problems
-	}
-	c := &problems{file: path}
-	if !customerRe.MatchString(a.Customer) {
-		c.add("(file name) customer", a.Customer, "the customer part of <customer>-<alias>.yaml must be 2-12 lower-case letters and digits, starting with a letter")
-	}
+	c := &fileProblems{file: path}
+	c.customer(a.Customer, "<alias>")
 	if !aliasRe.MatchString(a.Alias) {
 		c.add("(file name) alias", a.Alias, "the alias part of <customer>-<alias>.yaml must be 2-20 lower-case letters and digits, starting with a letter")
 	}
@@ -242,9 +220,7 @@ func parseAccount(path string) (*Account, Problems) {
 		if h.RunRoleARN != "" {
 			c.add("hcp_terraform.run_role_arn", h.RunRoleARN, "nothing here: the bootstrap stack makes a run role per environment")
 		}
-		if h.Hostname == "" {
-			h.Hostname = DefaultHCPTerraformHost
-		}
+		setDefault(&h.Hostname, DefaultHCPTerraformHost)
 	}
 	return a, c.list
 }
@@ -252,7 +228,7 @@ func parseAccount(path string) (*Account, Problems) {
 // resolve applies the defaults the environments give and checks the account
 // against them.
 func (a *Account) resolve() Problems {
-	c := &problems{file: a.Where()}
+	c := &fileProblems{file: a.Where()}
 	if a.File != "" && len(a.Environments) == 0 {
 		c.add("account_id", a.ID, "the account of at least one environment of %s (no config/environments file names it)", a.Customer)
 		return c.list
@@ -266,15 +242,9 @@ func (a *Account) resolve() Problems {
 			a.Emulator = e.Emulator
 		}
 	}
-	if a.State.Region == "" {
-		a.State.Region = first.Primary.Region
-	}
-	if a.State.ReplicaRegion == "" {
-		a.State.ReplicaRegion = first.Secondary.Region
-	}
-	if a.State.NoncurrentVersionDays == 0 {
-		a.State.NoncurrentVersionDays = 90
-	}
+	setDefault(&a.State.Region, first.Primary.Region)
+	setDefault(&a.State.ReplicaRegion, first.Secondary.Region)
+	setDefault(&a.State.NoncurrentVersionDays, 90)
 	// Regions taken from an environment are checked in its file.
 	if a.File != "" && !knownRegion(a.State.Region) {
 		c.add("state.region", a.State.Region, "one of %s", strings.Join(Regions(), ", "))
@@ -295,7 +265,7 @@ func (a *Account) resolve() Problems {
 // checkBackend checks that an environment's backend names what the
 // bootstrap stack gives it, and says which output to copy when it does not.
 func (a *Account) checkBackend(e *Environment) Problems {
-	c := &problems{file: e.File}
+	c := &fileProblems{file: e.File}
 	switch b := e.Backend; b.Type {
 	case BackendS3:
 		if b.S3 == nil || !b.S3.UseReplica {
@@ -312,9 +282,7 @@ func (a *Account) checkBackend(e *Environment) Problems {
 			break
 		}
 		want := RunRoleARN(e)
-		if b.Cloud.RunRoleARN == "" {
-			b.Cloud.RunRoleARN = want // the run role the account's bootstrap stack makes for e
-		}
+		setDefault(&b.Cloud.RunRoleARN, want) // the run role the account's bootstrap stack makes for e
 		if b.Cloud.RunRoleARN != want {
 			c.add("backend.cloud.run_role_arn", b.Cloud.RunRoleARN, "the role HCP Terraform runs of %s assume: output %s of stack %s (%s)", e.ID(), RunRoleOutput(e), a.StackName(), want)
 		}

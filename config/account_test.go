@@ -1,26 +1,9 @@
 package config
 
 import (
-	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
-
-// project writes environment files into <root>/environments and account
-// files into <root>/accounts, and loads them.
-func loadProject(t *testing.T, envs, accounts map[string]string) ([]*Environment, error) {
-	t.Helper()
-	root := t.TempDir()
-	for dir, files := range map[string]map[string]string{"environments": envs, AccountsDirName: accounts} {
-		os.MkdirAll(filepath.Join(root, dir), 0o755)
-		for name, body := range files {
-			os.WriteFile(filepath.Join(root, dir, name), []byte(body), 0o644)
-		}
-	}
-	return LoadDir(filepath.Join(root, "environments"), nil)
-}
 
 // An account without a file is derived from its environments: alias = the
 // account id, regions = the first environment's.
@@ -78,7 +61,7 @@ func TestAccountRunRoles(t *testing.T) {
 // Each problem names the file, the field, the value and what is allowed;
 // what an environment misses names the bootstrap output to copy.
 func TestAccountProblems(t *testing.T) {
-	const env = "account_id: \"111111111111\"\n"
+	const env = minimal
 	for _, tc := range []struct {
 		name     string
 		envs     map[string]string
@@ -110,11 +93,7 @@ func TestAccountProblems(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := loadProject(t, tc.envs, tc.accounts)
-			var ps Problems
-			if !errors.As(err, &ps) {
-				t.Fatalf("err = %v, want Problems", err)
-			}
-			for _, p := range ps {
+			for _, p := range problemsOf(t, err) {
 				line := p.String()
 				if strings.Contains(line, tc.want[0]) && strings.Contains(line, tc.want[1]) && strings.Contains(line, tc.want[2]) {
 					return
@@ -128,11 +107,7 @@ func TestAccountProblems(t *testing.T) {
 // The shipped account files and environments agree: acme-prod names its
 // bootstrap bucket and replica, acme-dev its run role.
 func TestShippedAccounts(t *testing.T) {
-	envs, err := LoadDir("environments", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range envs {
+	for _, e := range shipped(t) {
 		a := e.Account
 		switch e.ID() {
 		case "acme-prod":
@@ -151,9 +126,7 @@ func TestShippedAccounts(t *testing.T) {
 // Without run_role_arn a cloud environment's runs assume the run role its
 // account's bootstrap stack makes for it.
 func TestCloudRunRoleDefault(t *testing.T) {
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "globex-dev.yaml"), []byte(minimal+"backend:\n  type: cloud\n  cloud:\n    organization: globex\n"), 0o644)
-	envs, err := LoadDir(dir, nil)
+	envs, err := loadFiles(t, map[string]string{"globex-dev.yaml": minimal + "backend:\n  type: cloud\n  cloud:\n    organization: globex\n"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,10 +2,21 @@
 // under config/environments/<customer>-<env>.yaml, its defaults and its
 // validation. It is plain data: nothing here imports CDKTF, so it is testable
 // in milliseconds and every problem is reported before a construct runs.
+//
+// Each concept has one file holding its types, defaults and validation
+// (network.go, containers.go, loadbalancer.go, database.go, delivery.go,
+// edge.go, monitoring.go, backend.go, account.go, usage.go); regions.go is
+// the region catalogue, load.go and input.go read files, problems.go
+// reports. This file is the environment itself and the order its parts are
+// defaulted and checked in.
 package config
 
 import (
 	"fmt"
+	"net/url"
+	"reflect"
+	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -71,120 +82,6 @@ type Environment struct {
 	Account *Account `yaml:"-"`
 }
 
-// Region is one of the two regional halves of an environment.
-type Region struct {
-	// Region is the AWS region code, e.g. us-east-1.
-	Region string `yaml:"region"`
-	// CIDR is the VPC's IPv4 block, /16 to /24.
-	CIDR string `yaml:"cidr"`
-	// AZs are the availability zones to spread subnets over (2 to 4), named
-	// in full (us-east-1a): no look-up at plan time.
-	AZs []string `yaml:"azs"`
-	// CloudFrontPrefixListID is this region's id of the AWS-managed prefix
-	// list com.amazonaws.global.cloudfront.origin-facing (ids differ per
-	// region), used when network.load_balancer_ingress is cloudfront.
-	// Default: from the reviewed table in network.go; required for a region
-	// the table lacks.
-	CloudFrontPrefixListID string `yaml:"cloudfront_prefix_list_id"`
-}
-
-// NAT gateway layouts.
-const (
-	NATPerAZ  = "per_az"
-	NATSingle = "single"
-)
-
-// Network holds the VPC settings shared by both regions.
-type Network struct {
-	// NAT is per_az (one NAT gateway per AZ, the production default) or single.
-	NAT string `yaml:"nat"`
-	// FlowLogRetentionDays is the retention of the VPC flow log groups.
-	FlowLogRetentionDays int `yaml:"flow_log_retention_days"`
-	// InterfaceEndpoints are the AWS services that get an interface VPC
-	// endpoint with private DNS in the private subnets, e.g. ecr.api.
-	// Default: DefaultInterfaceEndpoints in production, none in development
-	// (each costs per AZ and hour); [] switches them off. The S3 gateway
-	// endpoint is always there.
-	InterfaceEndpoints []string `yaml:"interface_endpoints"`
-	// AppInternetEgress lets the app tier open HTTPS connections to any
-	// address through NAT. Default: true unless the interface endpoints
-	// cover every AWS service the tasks need (RequiredTaskEndpoints).
-	AppInternetEgress *bool `yaml:"app_internet_egress"`
-	// LoadBalancerIngress says who reaches the load balancers: internet
-	// (80 and 443 from anywhere, the default) or cloudfront (only
-	// CloudFront's origin-facing servers, on CloudFrontOriginPort).
-	LoadBalancerIngress string `yaml:"load_balancer_ingress"`
-	// CloudFrontOriginPort is the one port CloudFront connects to the load
-	// balancer on, 443 (default) or 80. One port only: a rule naming the
-	// CloudFront prefix list counts as 55 of a security group's 60 rules.
-	CloudFrontOriginPort int `yaml:"cloudfront_origin_port"`
-}
-
-// Backend types.
-const (
-	BackendLocal = "local"
-	BackendS3    = "s3"
-	BackendCloud = "cloud"
-)
-
-// Backend says where Terraform keeps the state of the environment's stacks.
-type Backend struct {
-	// Type is local (default), s3 or cloud (HCP Terraform).
-	Type string `yaml:"type"`
-	// S3 settings, for type s3.
-	S3 *S3Backend `yaml:"s3"`
-	// Cloud settings, for type cloud.
-	Cloud *CloudBackend `yaml:"cloud"`
-}
-
-// S3Backend is an S3 state bucket; the key is <stack>/terraform.tfstate.
-type S3Backend struct {
-	// Bucket holds the state, key <stack>/terraform.tfstate.
-	Bucket string `yaml:"bucket"`
-	// Region is the bucket's region.
-	Region string `yaml:"region"`
-	// DynamoDBTable is an optional lock table; S3's native lock file is
-	// always on.
-	DynamoDBTable string `yaml:"dynamodb_table"`
-	// KMSKeyID optionally encrypts state with a customer managed key.
-	KMSKeyID string `yaml:"kms_key_id"`
-	// ReplicaBucket and ReplicaRegion are the bucket's replica in another
-	// region (the bootstrap stack's state_replica_bucket and
-	// state_replica_region outputs).
-	ReplicaBucket string `yaml:"replica_bucket"`
-	ReplicaRegion string `yaml:"replica_region"`
-	// UseReplica points the stacks at the replica: state failover when the
-	// bucket's region is down. Every stack of the environment, and every
-	// read of another stack's state, switches together.
-	UseReplica bool `yaml:"use_replica"`
-}
-
-// Active is the bucket and region state is read from and written to: the
-// replica's when UseReplica is set.
-func (b *S3Backend) Active() (bucket, region string) {
-	if b.UseReplica {
-		return b.ReplicaBucket, b.ReplicaRegion
-	}
-	return b.Bucket, b.Region
-}
-
-// CloudBackend is an HCP Terraform organization; every stack gets a
-// workspace named after the stack.
-type CloudBackend struct {
-	// Organization is the HCP Terraform organization.
-	Organization string `yaml:"organization"`
-	// Hostname defaults to app.terraform.io.
-	Hostname string `yaml:"hostname"`
-	// Project optionally groups the workspaces (HCP Terraform's "Default
-	// Project" when unset).
-	Project string `yaml:"project"`
-	// RunRoleARN is the IAM role the workspaces' runs assume through
-	// dynamic provider credentials: the bootstrap stack's output
-	// run_role_arn_<customer>_<env>. Default: that role's ARN, which the
-	// account and environment determine.
-	RunRoleARN string `yaml:"run_role_arn"`
-}
-
 // Emulator is an AWS API emulator every provider of the environment talks to.
 type Emulator struct {
 	// Endpoint is the emulator's URL, e.g. http://127.0.0.1:4566.
@@ -204,6 +101,11 @@ func (e *Environment) ID() string { return e.Customer + "-" + e.Name }
 // StackName is the stack of the given role, e.g. acme-prod-primary.
 func (e *Environment) StackName(role string) string { return fmt.Sprintf("%s-%s", e.ID(), role) }
 
+// StackNames are the environment's three stacks, in DAG order.
+func (e *Environment) StackNames() []string {
+	return []string{e.StackName(RolePrimary), e.StackName(RoleSecondary), e.StackName(RoleGlobal)}
+}
+
 // EnvOfStack is the environment id of a stack name: the name without its
 // role (acme-prod-primary -> acme-prod).
 func EnvOfStack(stack string) string {
@@ -215,3 +117,131 @@ func EnvOfStack(stack string) string {
 
 // Production reports whether production-grade defaults apply.
 func (e *Environment) Production() bool { return e.Tier == TierProduction }
+
+// RegionOf is the region of the given role (primary or secondary).
+func (e *Environment) RegionOf(role string) Region {
+	if role == RoleSecondary {
+		return e.Secondary
+	}
+	return e.Primary
+}
+
+// OtherRole is the other regional role: secondary for primary and back.
+func OtherRole(role string) string {
+	if role == RoleSecondary {
+		return RolePrimary
+	}
+	return RoleSecondary
+}
+
+// ApplyDefaults fills every setting the file left out; tier-dependent
+// defaults switch on where tier is production. The order matters where one
+// default follows another setting: every log group's retention follows
+// monitoring's, the health checks follow the service and load balancer.
+func (e *Environment) ApplyDefaults() {
+	setDefault(&e.Tier, TierDevelopment)
+	setDefault(&e.CostCenter, e.Customer)
+	e.applyMonitoringDefaults()
+	e.applyNetworkDefaults()
+	e.applyServiceDefaults()
+	e.applyRegistryDefaults()
+	e.applyLoadBalancerDefaults()
+	e.applyDatabaseDefaults()
+	e.applyEdgeDefaults()
+	e.applyDeliveryDefaults()
+	e.Usage.applyDefaults()
+	e.applyBackendDefaults()
+}
+
+var (
+	accountRe  = regexp.MustCompile(`^[0-9]{12}$`)
+	customerRe = regexp.MustCompile(`^[a-z][a-z0-9]{1,11}$`)
+	envNameRe  = regexp.MustCompile(`^[a-z][a-z0-9]{0,7}$`)
+)
+
+// Validate checks the environment (defaults applied) and returns every
+// problem it finds, or nil.
+func (e *Environment) Validate() error {
+	c := &fileProblems{file: e.File}
+	c.customer(e.Customer, "<env>")
+	if !envNameRe.MatchString(e.Name) {
+		c.add("(file name) environment", e.Name, "the environment part of <customer>-<env>.yaml must be 1-8 lower-case letters and digits, starting with a letter")
+	}
+	if !accountRe.MatchString(e.AccountID) {
+		c.add("account_id", e.AccountID, "required: the 12-digit AWS account id every provider is pinned to (quote it in YAML)")
+	}
+	if e.Tier != TierProduction && e.Tier != TierDevelopment {
+		c.add("tier", e.Tier, "one of %s, %s", TierProduction, TierDevelopment)
+	}
+	if len(e.CostCenter) > 128 {
+		c.add("cost_center", e.CostCenter, "at most 128 characters (an AWS tag value)")
+	}
+	e.validateRegions(c)
+	e.validateNetwork(c)
+	e.validateService(c)
+	e.validateRegistry(c)
+	e.validateLoadBalancer(c)
+	e.validateDatabase(c)
+	e.validateEdge(c)
+	e.validateBackend(c)
+	e.validateDelivery(c)
+	e.validateEmulator(c)
+	e.validateMonitoring(c)
+	e.validateUsage(c)
+	if len(c.list) == 0 {
+		return nil
+	}
+	return c.list
+}
+
+func (e *Environment) validateEmulator(c *fileProblems) {
+	if e.Emulator == nil {
+		return
+	}
+	u, err := url.Parse(e.Emulator.Endpoint)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Port() == "" || u.Path != "" && u.Path != "/" {
+		c.add("emulator.endpoint", e.Emulator.Endpoint, "an http(s) URL with host and port and no path, e.g. http://127.0.0.1:4566")
+	}
+	if e.Backend.Type != BackendLocal {
+		c.add("backend.type", e.Backend.Type, "local when an emulator is configured: emulator state must never mix with real state")
+	}
+}
+
+// setDefault sets *v to def when the file left it out: the zero value (0,
+// "", a nil pointer, list or map). Settings where an explicit zero means
+// something (false, 0, []) are pointers, lists or maps, so a written zero
+// is never overridden.
+func setDefault[T any](v *T, def T) {
+	if reflect.ValueOf(v).Elem().IsZero() {
+		*v = def
+	}
+}
+
+// pick is yes when cond holds, else no: the tier's choice of a default.
+func pick[T any](cond bool, yes, no T) T {
+	if cond {
+		return yes
+	}
+	return no
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// logRetentionDays are the values CloudWatch Logs accepts for retention.
+var logRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+
+// validateLogRetention checks a log group's retention; a value inherited
+// from monitoring.log_retention_days is reported there, not here.
+func (e *Environment) validateLogRetention(c *fileProblems, field string, days int) {
+	if days != e.Monitoring.LogRetentionDays && !slices.Contains(logRetentionDays, days) {
+		c.add(field, days, "a CloudWatch Logs retention: one of %v", logRetentionDays)
+	}
+}
+
+func sizes(list []int) string {
+	parts := make([]string, len(list))
+	for i, v := range list {
+		parts[i] = fmt.Sprint(v)
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,55 +1,107 @@
 package config
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
 
-// minimal is the smallest valid file: everything else has a default.
-const minimal = "account_id: \"111111111111\"\n"
-
-func TestMinimalFileGetsDefaults(t *testing.T) {
-	env, err := Parse("envs/acme-dev.yaml", []byte(minimal))
-	if err != nil {
-		t.Fatal(err)
-	}
-	checks := []struct {
-		name      string
-		got, want any
+// Defaults by tier: each row parses minimal plus body and reads one
+// setting. Production-grade safety switches on with tier: production; an
+// explicit setting, zero and false included, is kept.
+func TestDefaults(t *testing.T) {
+	const prod = "tier: production\n"
+	for _, tc := range []struct {
+		name, body string
+		get        func(*Environment) any
+		want       any
 	}{
-		{"customer", env.Customer, "acme"},
-		{"name", env.Name, "dev"},
-		{"tier", env.Tier, TierDevelopment},
-		{"primary region", env.Primary.Region, "us-east-1"},
-		{"secondary region", env.Secondary.Region, "us-west-2"},
-		{"primary azs", strings.Join(env.Primary.AZs, ","), "us-east-1a,us-east-1b"},
-		{"secondary azs", strings.Join(env.Secondary.AZs, ","), "us-west-2a,us-west-2b"},
-		{"nat", env.Network.NAT, NATSingle},
-		{"backend", env.Backend.Type, BackendLocal},
-		{"cost center", env.CostCenter, "acme"},
-		{"port", env.Service.Port, 8080},
-	}
-	for _, c := range checks {
-		if c.got != c.want {
-			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
-		}
-	}
-}
+		{"customer", "", func(e *Environment) any { return e.Customer }, "acme"},
+		{"environment name", "", func(e *Environment) any { return e.Name }, "test"},
+		{"tier", "", func(e *Environment) any { return e.Tier }, TierDevelopment},
+		{"cost center", "", func(e *Environment) any { return e.CostCenter }, "acme"},
+		{"primary region", "", func(e *Environment) any { return e.Primary.Region }, "us-east-1"},
+		{"secondary region", "", func(e *Environment) any { return e.Secondary.Region }, "us-west-2"},
+		{"primary azs", "", func(e *Environment) any { return strings.Join(e.Primary.AZs, ",") }, "us-east-1a,us-east-1b"},
+		{"secondary azs", "", func(e *Environment) any { return strings.Join(e.Secondary.AZs, ",") }, "us-west-2a,us-west-2b"},
+		{"nat", "", func(e *Environment) any { return e.Network.NAT }, NATSingle},
+		{"production nat", prod, func(e *Environment) any { return e.Network.NAT }, NATPerAZ},
+		{"production flow log retention", prod, func(e *Environment) any { return e.Network.FlowLogRetentionDays }, 365},
+		{"flow logs follow monitoring", "monitoring:\n  log_retention_days: 90\n", func(e *Environment) any { return e.Network.FlowLogRetentionDays }, 90},
+		{"backend", "", func(e *Environment) any { return e.Backend.Type }, BackendLocal},
 
-func TestProductionDefaults(t *testing.T) {
-	env, err := Parse("envs/acme-prod.yaml", []byte(minimal+"tier: production\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if env.Network.NAT != NATPerAZ {
-		t.Errorf("production nat = %s, want %s", env.Network.NAT, NATPerAZ)
-	}
-	if env.Network.FlowLogRetentionDays != 365 {
-		t.Errorf("production flow log retention = %d, want 365", env.Network.FlowLogRetentionDays)
+		{"service name", "", func(e *Environment) any { return e.Service.Name }, "app"},
+		{"port", "", func(e *Environment) any { return e.Service.Port }, 8080},
+		{"cpu/memory", "", func(e *Environment) any { return [2]int{e.Service.CPU, e.Service.Memory} }, [2]int{256, 512}},
+		{"production cpu/memory", prod, func(e *Environment) any { return [2]int{e.Service.CPU, e.Service.Memory} }, [2]int{512, 1024}},
+		{"memory follows a large cpu", "service:\n  cpu: 2048\n", func(e *Environment) any { return e.Service.Memory }, 4096},
+		{"desired/min/max", "", func(e *Environment) any {
+			return [3]int{e.Service.DesiredCount, e.Service.MinCount, e.Service.MaxCount}
+		}, [3]int{1, 1, 4}},
+		{"production desired/min/max", prod, func(e *Environment) any {
+			return [3]int{e.Service.DesiredCount, e.Service.MinCount, e.Service.MaxCount}
+		}, [3]int{2, 2, 10}},
+		{"spot (majority)", "", func(e *Environment) any { return *e.Service.SpotPercent }, 70},
+		{"production spot", prod, func(e *Environment) any { return *e.Service.SpotPercent }, 0},
+		{"explicit spot 0 kept", "service:\n  spot_percent: 0\n", func(e *Environment) any { return *e.Service.SpotPercent }, 0},
+		{"health check path", "", func(e *Environment) any { return e.Service.HealthCheckPath }, "/health"},
+		{"container health check", "", func(e *Environment) any { return *e.Service.ContainerHealthCheck }, "curl -fsS -o /dev/null http://127.0.0.1:8080/health || exit 1"},
+		{"read-only root", "", func(e *Environment) any { return *e.Service.ReadonlyRootFilesystem }, true},
+		{"deployed by", "", func(e *Environment) any { return e.Service.DeployedBy }, DeployedByTerraform},
+		{"registry replication", "", func(e *Environment) any { return *e.Registry.Replication }, true},
+		{"repository", "", func(e *Environment) any { return e.ImageRepositoryName() }, "acme-test/app"},
+
+		{"load balancer deletion protection", "", func(e *Environment) any { return *e.LoadBalancer.DeletionProtection }, false},
+		{"production load balancer deletion protection", prod, func(e *Environment) any { return *e.LoadBalancer.DeletionProtection }, true},
+		{"ssl policy", "", func(e *Environment) any { return e.LoadBalancer.SSLPolicy }, "ELBSecurityPolicy-TLS13-1-2-2021-06"},
+		{"alb name", "", func(e *Environment) any { return e.LoadBalancerName("us-west-2") }, "acme-test-usw2-app"},
+		{"target group name", "", func(e *Environment) any { return e.TargetGroupName("us-east-1") }, "acme-test-use1-app-8080"},
+		{"https", "", func(e *Environment) any { return e.LoadBalancer.HTTPS() }, false},
+
+		{"database engine, class, backups", "", func(e *Environment) any {
+			d := e.Database
+			return fmt.Sprint(d.EngineVersion, " ", d.InstanceClass, " ", *d.BackupRetentionDays)
+		}, "17 db.t3.medium 7"},
+		{"database safety", "", func(e *Environment) any {
+			d := e.Database
+			return [3]bool{*d.MultiAZ, *d.DeletionProtection, *d.FinalSnapshot}
+		}, [3]bool{false, false, false}},
+		{"production database safety", prod, func(e *Environment) any {
+			d := e.Database
+			return [3]bool{*d.MultiAZ, *d.DeletionProtection, *d.FinalSnapshot}
+		}, [3]bool{true, true, true}},
+		{"explicit multi_az false kept in production", prod + "database:\n  multi_az: false\n", func(e *Environment) any { return *e.Database.MultiAZ }, false},
+		{"database writer and replica", "", func(e *Environment) any {
+			d := e.Database
+			return fmt.Sprint(d.Writer, " ", d.ReplicaEnabled(), " ", *d.Replica.MultiAZ, " ", d.Replica.State)
+		}, "primary true false replicating"},
+		{"database observability", "", func(e *Environment) any {
+			d := e.Database
+			return fmt.Sprint(*d.PerformanceInsights, " ", *d.MonitoringInterval, " ", d.LogExports)
+		}, "true 60 [postgresql upgrade]"},
+
+		{"monitoring switches", "", func(e *Environment) any {
+			m := e.Monitoring
+			return fmt.Sprint(*m.CompositeAlarms, " ", *m.Budget.Enabled, " ", m.Budget.Currency, " ", len(m.AlertEmails), " ", m.WebhookURL == "")
+		}, "true true USD 0 true"},
+		{"budget", "", func(e *Environment) any { return e.Monitoring.Budget.Amount }, 200.0},
+		{"production budget", prod, func(e *Environment) any { return e.Monitoring.Budget.Amount }, 800.0},
+		{"log retention", "", func(e *Environment) any { return e.Monitoring.LogRetentionDays }, 30},
+		{"production log retention", prod, func(e *Environment) any { return e.Monitoring.LogRetentionDays }, 365},
+		{"ECS CPU alarm: 80 % for 2 x 2 minutes", "", func(e *Environment) any { return e.Monitoring.Alarms.ECSCPUHigh },
+			AlarmSettings{Threshold: 80, Statistic: "Average", PeriodSeconds: 120, EvaluationPeriods: 2, DatapointsToAlarm: 2}},
+		{"an alarm setting wins, the rest stays defaulted", "monitoring:\n  alarms:\n    replica_lag_high:\n      threshold: 30\n",
+			func(e *Environment) any { return e.Monitoring.Alarms.ReplicaLagHigh },
+			AlarmSettings{Threshold: 30, Statistic: "Maximum", PeriodSeconds: 60, EvaluationPeriods: 5, DatapointsToAlarm: 5}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.get(mustParse(t, minimal+tc.body)); got != tc.want {
+				t.Errorf("%v, want %v", got, tc.want)
+			}
+		})
 	}
 }
 
@@ -95,41 +147,40 @@ func TestValidationErrors(t *testing.T) {
 	}
 }
 
-// expectOneProblem parses body as envs/<file> and wants exactly one problem
-// whose message starts with the file name and contains every want.
-func expectOneProblem(t *testing.T, file, body string, want []string) {
-	t.Helper()
-	_, err := Parse("envs/"+file, []byte(body))
-	var ps Problems
-	if !errors.As(err, &ps) {
-		t.Fatalf("err = %v, want Problems", err)
-	}
-	if len(ps) != 1 {
-		t.Fatalf("%d problems, want 1:\n%v", len(ps), err)
-	}
-	msg := ps[0].String()
-	if !strings.HasPrefix(msg, "envs/"+file+": ") {
-		t.Errorf("%q does not start with the file name", msg)
-	}
-	for _, w := range want {
-		if !strings.Contains(msg, w) {
-			t.Errorf("%q lacks %q", msg, w)
-		}
+// Every problem of a file comes back at once, in the order of the file's
+// sections.
+func TestAllProblemsAtOnce(t *testing.T) {
+	for _, tc := range []struct {
+		name, body string
+		fields     []string
+	}{
+		{"network", "secondary:\n  cidr: 10.0.0.0/16\nnetwork:\n  interface_endpoints: [nope, 10.0.0.0/16]\n  load_balancer_ingress: everyone\n",
+			[]string{"secondary.cidr", "network.interface_endpoints[0]", "network.interface_endpoints[1]", "network.load_balancer_ingress"}},
+		// amount 0 and threshold 0 mean "not set": the defaults apply.
+		{"monitoring", "monitoring:\n  alert_emails: [nobody]\n  budget:\n    amount: 0.0\n  alarms:\n    ecs_cpu_high: {threshold: 0.0, statistic: mean, period_seconds: 7}\n",
+			[]string{"monitoring.alert_emails[0]", "monitoring.alarms.ecs_cpu_high.statistic", "monitoring.alarms.ecs_cpu_high.period_seconds"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, ps := parseEnv(t, minimal+tc.body)
+			var fields []string
+			for _, p := range ps {
+				fields = append(fields, p.Field)
+			}
+			if !slices.Equal(fields, tc.fields) {
+				t.Errorf("fields %v, want %v", fields, tc.fields)
+			}
+		})
 	}
 }
 
 // All problems of all files come back at once, sorted by file.
 func TestLoadDirReportsEverything(t *testing.T) {
-	dir := t.TempDir()
-	write := func(name, body string) { os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644) }
-	write("acme-dev.yaml", minimal)
-	write("beta-prod.yaml", "tier: gold\nprimary:\n  cidr: bad\n")
-	write("acme-dev.yml", minimal)
-	_, err := LoadDir(dir, nil)
-	var ps Problems
-	if !errors.As(err, &ps) {
-		t.Fatalf("err = %v, want Problems", err)
-	}
+	_, err := loadFiles(t, map[string]string{
+		"acme-dev.yaml":  minimal,
+		"beta-prod.yaml": "tier: gold\nprimary:\n  cidr: bad\n",
+		"acme-dev.yml":   minimal,
+	})
+	ps := problemsOf(t, err)
 	var fields []string
 	for _, p := range ps {
 		fields = append(fields, filepath.Base(p.File)+":"+p.Field)
@@ -144,9 +195,7 @@ func TestLoadDirReportsEverything(t *testing.T) {
 
 func TestLoadDirSelection(t *testing.T) {
 	dir := t.TempDir()
-	for _, n := range []string{"acme-dev", "acme-prod", "beta-dev"} {
-		os.WriteFile(filepath.Join(dir, n+".yaml"), []byte(minimal), 0o644)
-	}
+	writeFiles(t, dir, map[string]string{"acme-dev.yaml": minimal, "acme-prod.yaml": minimal, "beta-dev.yaml": minimal})
 	envs, err := LoadDir(dir, []string{"beta-dev", "acme-prod"})
 	if err != nil {
 		t.Fatal(err)
@@ -159,7 +208,7 @@ func TestLoadDirSelection(t *testing.T) {
 		t.Errorf("unknown selection error %v, want it to name acme-qa and the known environments", err)
 	}
 	// A bad file outside the selection still stops everything.
-	os.WriteFile(filepath.Join(dir, "gamma-dev.yaml"), []byte("tier: gold\n"), 0o644)
+	writeFiles(t, dir, map[string]string{"gamma-dev.yaml": "tier: gold\n"})
 	if _, err := LoadDir(dir, []string{"acme-prod"}); err == nil {
 		t.Error("a bad unselected file was not reported")
 	}
@@ -167,14 +216,7 @@ func TestLoadDirSelection(t *testing.T) {
 
 // The shipped examples are valid and prod is the reference architecture.
 func TestShippedEnvironments(t *testing.T) {
-	envs, err := LoadDir("environments", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	byID := map[string]*Environment{}
-	for _, e := range envs {
-		byID[e.ID()] = e
-	}
+	byID := shipped(t)
 	for _, id := range []string{"acme-dev", "acme-staging", "acme-prod", "acme-local"} {
 		if byID[id] == nil {
 			t.Fatalf("example environment %s is missing", id)
@@ -188,37 +230,6 @@ func TestShippedEnvironments(t *testing.T) {
 	}
 	if byID["acme-local"].Emulator == nil {
 		t.Error("acme-local has no emulator endpoint")
-	}
-}
-
-// The subnet rule: one quarter of the VPC per tier, AZ index within it.
-func TestLayout(t *testing.T) {
-	r := Region{Region: "us-east-1", CIDR: "10.0.0.0/16", AZs: []string{"us-east-1a", "us-east-1b", "us-east-1c"}}
-	got := r.Layout()
-	want := []Subnets{
-		{"us-east-1a", "10.0.0.0/20", "10.0.64.0/20", "10.0.128.0/20"},
-		{"us-east-1b", "10.0.16.0/20", "10.0.80.0/20", "10.0.144.0/20"},
-		{"us-east-1c", "10.0.32.0/20", "10.0.96.0/20", "10.0.160.0/20"},
-	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("AZ %d: %+v, want %+v", i, got[i], want[i])
-		}
-	}
-	small := Region{Region: "us-east-1", CIDR: "192.168.4.0/24", AZs: []string{"us-east-1a", "us-east-1b"}}
-	if s := small.Layout()[1]; s.Database != "192.168.4.144/28" {
-		t.Errorf("/24 VPC database subnet of AZ 2 = %s, want 192.168.4.144/28", s.Database)
-	}
-}
-
-// An environment's stacks may use its two regions and the edge region.
-func TestRegions(t *testing.T) {
-	env, err := Parse("envs/acme-dev.yaml", []byte(minimal+"primary:\n  region: eu-west-1\n  cidr: 10.0.0.0/16\nsecondary:\n  region: us-east-1\n  cidr: 10.1.0.0/16\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := fmt.Sprint(env.Regions()); got != "[eu-west-1 us-east-1]" {
-		t.Errorf("regions %s, want [eu-west-1 us-east-1]", got)
 	}
 }
 
@@ -249,14 +260,11 @@ func TestInputProblems(t *testing.T) {
 // environment file) are problems reported with every other file's.
 func TestUnreadableEntries(t *testing.T) {
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "acme-dev.yaml"), []byte(minimal+"tier: gold\n"), 0o644)
+	writeFiles(t, dir, map[string]string{"acme-dev.yaml": minimal + "tier: gold\n"})
 	os.Symlink("nowhere.yaml", filepath.Join(dir, "acme-link.yaml"))
 	os.Mkdir(filepath.Join(dir, "acme-dir.yaml"), 0o755)
 	_, err := LoadDir(dir, nil)
-	var ps Problems
-	if !errors.As(err, &ps) {
-		t.Fatalf("err = %v, want Problems", err)
-	}
+	ps := problemsOf(t, err)
 	want := map[string]string{
 		"acme-dev.yaml":  `tier: "gold"`,
 		"acme-link.yaml": "a symbolic link to nowhere.yaml, which does not exist",

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -53,8 +54,7 @@ type Service struct {
 	// in production, 70 otherwise.
 	SpotPercent *int `yaml:"spot_percent"`
 	// Autoscaling switches the scalable target and its policies on.
-	// Default true; acme-local turns it off (moto lacks Application Auto
-	// Scaling's ListTagsForResource, see docs/containers.md).
+	// Default true; false keeps desired_count tasks.
 	Autoscaling *bool `yaml:"autoscaling"`
 	// Auto scaling: target tracking on CPU, memory and ALB requests per
 	// target, with these cooldowns.
@@ -91,57 +91,6 @@ type Registry struct {
 	Replication *bool `yaml:"replication"`
 }
 
-// LoadBalancer is the Application Load Balancer in front of each region.
-type LoadBalancer struct {
-	// DeletionProtection default true in production.
-	DeletionProtection *bool `yaml:"deletion_protection"`
-	// AccessLogRetentionDays before access logs expire. Default 365 in
-	// production, 30 otherwise.
-	AccessLogRetentionDays int `yaml:"access_log_retention_days"`
-	// IdleTimeoutSeconds default 60.
-	IdleTimeoutSeconds int `yaml:"idle_timeout_seconds"`
-	// DeregistrationDelaySeconds lets in-flight requests finish. Default 30.
-	DeregistrationDelaySeconds int `yaml:"deregistration_delay_seconds"`
-	// SSLPolicy of the HTTPS listener. Default ELBSecurityPolicy-TLS13-1-2-2021-06.
-	SSLPolicy string `yaml:"ssl_policy"`
-	// CertificateARNs are existing ACM certificates, by stack role
-	// (primary, secondary), each in its region.
-	CertificateARNs map[string]string `yaml:"certificate_arns"`
-	// Certificate requests an ACM certificate in each region, DNS-validated
-	// in an existing Route 53 zone.
-	Certificate *Certificate `yaml:"certificate"`
-}
-
-// Certificate is an ACM certificate validated through DNS records in a
-// hosted zone that exists before the regional stacks deploy.
-type Certificate struct {
-	// DomainName is the certificate's name, e.g. origin.acme.example.com.
-	DomainName string `yaml:"domain_name"`
-	// AlternativeNames are further names it covers.
-	AlternativeNames []string `yaml:"alternative_names"`
-	// ZoneID is the existing Route 53 zone its DNS validation records go in.
-	ZoneID string `yaml:"zone_id"`
-}
-
-// HTTPS reports whether the load balancers get a certificate (and HTTP
-// redirects to HTTPS).
-func (l *LoadBalancer) HTTPS() bool { return len(l.CertificateARNs) > 0 || l.Certificate != nil }
-
-// ShortRegion abbreviates a region for names: us-east-1 -> use1,
-// ap-southeast-2 -> apse2.
-func ShortRegion(region string) string {
-	parts := strings.Split(region, "-")
-	if len(parts) != 3 {
-		return region
-	}
-	dir := map[string]string{"east": "e", "west": "w", "north": "n", "south": "s", "central": "c",
-		"northeast": "ne", "southeast": "se", "northwest": "nw", "southwest": "sw"}[parts[1]]
-	if dir == "" {
-		dir = parts[1][:1]
-	}
-	return parts[0][:2] + dir + parts[2]
-}
-
 // Prefix names the resources of one region: <customer>-<env>-<short region>.
 func (e *Environment) Prefix(region string) string {
 	return fmt.Sprintf("%s-%s", e.ID(), ShortRegion(region))
@@ -153,18 +102,9 @@ func (e *Environment) ServicePrefix(region string) string {
 	return e.Prefix(region) + "-" + e.Service.Name
 }
 
-// LoadBalancerName is the region's ALB name (32 characters at most).
-func (e *Environment) LoadBalancerName(region string) string { return e.ServicePrefix(region) }
-
-// TargetGroupName is the region's target group name (32 characters at
-// most). It carries the port: a port change creates a new group before the
-// old one goes.
-func (e *Environment) TargetGroupName(region string) string {
-	return fmt.Sprintf("%s-%d", e.ServicePrefix(region), e.Service.Port)
-}
-
-// RepositoryName is the ECR repository, the same name in both regions.
-func (e *Environment) RepositoryName() string {
+// ImageRepositoryName is the ECR repository of the service's images, the
+// same name in both regions; the source repository is SourceRepositoryName.
+func (e *Environment) ImageRepositoryName() string {
 	if e.Registry.RepositoryName != "" {
 		return e.Registry.RepositoryName
 	}
@@ -179,6 +119,52 @@ func (e *Environment) ExecutionRoleName(region string) string {
 
 // TaskRoleName is the region's task role.
 func (e *Environment) TaskRoleName(region string) string { return e.ServicePrefix(region) + "-task" }
+
+func (e *Environment) applyServiceDefaults() {
+	s, prod := &e.Service, e.Production()
+	setDefault(&s.Name, "app")
+	setDefault(&s.Port, 8080)
+	setDefault(&s.ImageTag, "latest")
+	setDefault(&s.DeployedBy, DeployedByTerraform)
+	setDefault(&s.CPU, pick(prod, 512, 256))
+	memory := pick(prod, 1024, 512)
+	if m := fargateMemory(s.CPU); len(m) > 0 {
+		memory = max(memory, m[0]) // the smallest size the configured CPU allows
+	}
+	setDefault(&s.Memory, memory)
+	setDefault(&s.DesiredCount, pick(prod, 2, 1))
+	minCount := s.DesiredCount
+	if s.MaxCount != 0 {
+		minCount = min(minCount, s.MaxCount) // report the desired count, not a default
+	}
+	setDefault(&s.MinCount, minCount)
+	setDefault(&s.MaxCount, max(pick(prod, 10, 4), s.DesiredCount))
+	setDefault(&s.HealthCheckPath, "/health")
+	setDefault(&s.HealthCheckGracePeriodSeconds, 60)
+	setDefault(&s.ContainerHealthCheck, ptr(fmt.Sprintf("curl -fsS -o /dev/null http://127.0.0.1:%d%s || exit 1", s.Port, s.HealthCheckPath)))
+	setDefault(&s.SpotPercent, ptr(pick(prod, 0, 70)))
+	setDefault(&s.Autoscaling, ptr(true))
+	setDefault(&s.CPUTargetPercent, 70)
+	setDefault(&s.MemoryTargetPercent, 75)
+	setDefault(&s.RequestsPerTarget, 1000)
+	setDefault(&s.ScaleInCooldownSeconds, 300)
+	setDefault(&s.ScaleOutCooldownSeconds, 60)
+	setDefault(&s.LogRetentionDays, e.Monitoring.LogRetentionDays)
+	setDefault(&s.ReadonlyRootFilesystem, ptr(true))
+	setDefault(&s.User, "1000")
+}
+
+func (e *Environment) applyRegistryDefaults() {
+	r, prod := &e.Registry, e.Production()
+	// A tag names one image for good (the pipeline pushes one tag per
+	// commit), except the moving tag "latest" that a service deployed by
+	// Terraform re-pulls after each push.
+	moving := e.Service.DeployedBy == DeployedByTerraform && e.Service.ImageTag == "latest"
+	setDefault(&r.ImmutableTags, ptr(prod || !moving))
+	setDefault(&r.KeepTaggedImages, pick(prod, 50, 10))
+	setDefault(&r.UntaggedExpiryDays, pick(prod, 7, 1))
+	setDefault(&r.Replication, ptr(true))
+}
 
 // ServiceNames addresses a region's container service by the names config
 // determines: the stack that builds the service and a pipeline that
@@ -203,7 +189,7 @@ func (e *Environment) ServiceNames(region string) ServiceNames {
 		Cluster:       e.Prefix(region),
 		Service:       e.Service.Name,
 		Container:     e.Service.Name,
-		Repository:    e.RepositoryName(),
+		Repository:    e.ImageRepositoryName(),
 		ExecutionRole: e.ExecutionRoleName(region),
 		TaskRole:      e.TaskRoleName(region),
 	}
@@ -222,6 +208,85 @@ func (n ServiceNames) RepositoryArn() string {
 // RoleArn is the ARN of the account's IAM role name.
 func (n ServiceNames) RoleArn(name string) string {
 	return fmt.Sprintf("arn:aws:iam::%s:role/%s", n.Account, name)
+}
+
+var (
+	serviceNameRe = regexp.MustCompile(`^[a-z][a-z0-9]{0,19}$`)
+	imageTagRe    = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+	healthPathRe  = regexp.MustCompile(`^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$`)
+	userRe        = regexp.MustCompile(`^[0-9]+(:[0-9]+)?$`)
+	envVariableRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	ecrRepoNameRe = regexp.MustCompile(`^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$`)
+)
+
+func (e *Environment) validateService(c *fileProblems) {
+	s := e.Service
+	if !serviceNameRe.MatchString(s.Name) {
+		c.add("service.name", s.Name, "1-20 lower-case letters and digits, starting with a letter (part of every resource name)")
+	}
+	if s.Port < 1024 || s.Port > 65535 {
+		c.add("service.port", s.Port, "a port from 1024 to 65535 (the container runs as a non-root user)")
+	}
+	if !imageTagRe.MatchString(s.ImageTag) {
+		c.add("service.image_tag", s.ImageTag, "an image tag: up to 128 letters, digits, _, . and -, not starting with . or -")
+	}
+	if s.DeployedBy != DeployedByTerraform && s.DeployedBy != DeployedByPipeline {
+		c.add("service.deployed_by", s.DeployedBy, "one of %s (Terraform owns the task definition revision), %s (the delivery pipeline deploys releases)", DeployedByTerraform, DeployedByPipeline)
+	}
+	if mem := fargateMemory(s.CPU); mem == nil {
+		c.add("service.cpu", s.CPU, "a Fargate task CPU size: one of %s", sizes(fargateCPUs))
+	} else if !slices.Contains(mem, s.Memory) {
+		c.add("service.memory", s.Memory, "a memory size Fargate accepts with cpu %d: %s MiB", s.CPU, sizes(mem))
+	}
+	if s.MinCount < 1 {
+		c.add("service.min_count", s.MinCount, "at least 1 task")
+	}
+	if s.MaxCount < s.MinCount || s.MaxCount > 1000 {
+		c.add("service.max_count", s.MaxCount, "from min_count (%d) to 1000", s.MinCount)
+	} else if s.DesiredCount < s.MinCount || s.DesiredCount > s.MaxCount {
+		c.add("service.desired_count", s.DesiredCount, "from min_count (%d) to max_count (%d): auto scaling keeps the count in that range", s.MinCount, s.MaxCount)
+	}
+	if !healthPathRe.MatchString(s.HealthCheckPath) || len(s.HealthCheckPath) > 1024 {
+		c.add("service.health_check_path", s.HealthCheckPath, "a URL path starting with / (e.g. /health), at most 1024 characters, no spaces or query")
+	}
+	if g := s.HealthCheckGracePeriodSeconds; g < 0 || g > 2147483647 {
+		c.add("service.health_check_grace_period_seconds", g, "0 or more seconds")
+	}
+	if p := *s.SpotPercent; p < 0 || p > 100 {
+		c.add("service.spot_percent", p, "a percentage from 0 to 100 (the share of tasks on FARGATE_SPOT)")
+	}
+	for _, t := range []struct {
+		field string
+		value int
+	}{{"cpu_target_percent", s.CPUTargetPercent}, {"memory_target_percent", s.MemoryTargetPercent}} {
+		if t.value < 10 || t.value > 95 {
+			c.add("service."+t.field, t.value, "a utilization target from 10 to 95 percent")
+		}
+	}
+	if s.RequestsPerTarget < 1 {
+		c.add("service.requests_per_target", s.RequestsPerTarget, "at least 1 request per target per minute")
+	}
+	c.between("service.scale_in_cooldown_seconds", s.ScaleInCooldownSeconds, 0, 3600, "seconds")
+	c.between("service.scale_out_cooldown_seconds", s.ScaleOutCooldownSeconds, 0, 3600, "seconds")
+	e.validateLogRetention(c, "service.log_retention_days", s.LogRetentionDays)
+	if !userRe.MatchString(s.User) || s.User == "0" || strings.HasPrefix(s.User, "0:") {
+		c.add("service.user", s.User, "a numeric uid or uid:gid other than 0 (containers never run as root)")
+	}
+	for _, name := range slices.Sorted(maps.Keys(s.Environment)) {
+		if !envVariableRe.MatchString(name) || strings.HasPrefix(name, "AWS_") || strings.HasPrefix(name, "ECS_") {
+			c.add("service.environment."+name, s.Environment[name], "a variable name of letters, digits and _, not starting with a digit, AWS_ or ECS_")
+		}
+	}
+}
+
+func (e *Environment) validateRegistry(c *fileProblems) {
+	r := e.Registry
+	// The default <customer>-<env>/<service> is valid whenever its parts are.
+	if name := r.RepositoryName; name != "" && (len(name) < 2 || len(name) > 256 || !ecrRepoNameRe.MatchString(name)) {
+		c.add("registry.repository_name", name, "an ECR repository name: 2-256 lower-case letters, digits and . _ - separated path parts (/)")
+	}
+	c.between("registry.keep_tagged_images", r.KeepTaggedImages, 1, 10000, "images")
+	c.between("registry.untagged_expiry_days", r.UntaggedExpiryDays, 1, 3650, "days")
 }
 
 // fargateMemory lists the memory sizes (MiB) Fargate accepts per CPU size
@@ -256,16 +321,6 @@ func fargateMemory(cpu int) []int {
 // fargateCPUs are the task CPU sizes Fargate accepts.
 var fargateCPUs = []int{256, 512, 1024, 2048, 4096, 8192, 16384}
 
-// sslPolicies are the ALB TLS policies allowed: TLS 1.2 and 1.3 only, no
-// CBC-heavy legacy suites.
-var sslPolicies = []string{
-	"ELBSecurityPolicy-TLS13-1-2-2021-06",
-	"ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
-	"ELBSecurityPolicy-TLS13-1-3-2021-06",
-	"ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
-	"ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
-}
-
 // ReplicationRule replicates the named repositories of a registry to a
 // destination region.
 type ReplicationRule struct {
@@ -297,7 +352,7 @@ func assignReplication(envs []*Environment) {
 	for k, owner := range owners {
 		byRegion := map[string][]string{}
 		for _, e := range members[k] {
-			byRegion[e.Secondary.Region] = append(byRegion[e.Secondary.Region], e.RepositoryName())
+			byRegion[e.Secondary.Region] = append(byRegion[e.Secondary.Region], e.ImageRepositoryName())
 		}
 		for _, region := range slices.Sorted(maps.Keys(byRegion)) {
 			repos := byRegion[region]

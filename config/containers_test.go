@@ -5,59 +5,8 @@ import (
 	"testing"
 )
 
-func TestContainerDefaults(t *testing.T) {
-	dev, err := Parse("envs/acme-dev.yaml", []byte(minimal))
-	if err != nil {
-		t.Fatal(err)
-	}
-	prod, err := Parse("envs/acme-prod.yaml", []byte(minimal+"tier: production\nservice:\n  image_tag: \"1.0.0\"\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range []struct {
-		name      string
-		got, want any
-	}{
-		{"dev name", dev.Service.Name, "app"},
-		{"dev cpu/memory", [2]int{dev.Service.CPU, dev.Service.Memory}, [2]int{256, 512}},
-		{"prod cpu/memory", [2]int{prod.Service.CPU, prod.Service.Memory}, [2]int{512, 1024}},
-		{"prod desired/min/max", [3]int{prod.Service.DesiredCount, prod.Service.MinCount, prod.Service.MaxCount}, [3]int{2, 2, 10}},
-		{"dev desired/min/max", [3]int{dev.Service.DesiredCount, dev.Service.MinCount, dev.Service.MaxCount}, [3]int{1, 1, 4}},
-		{"prod spot", *prod.Service.SpotPercent, 0},
-		{"dev spot (majority)", *dev.Service.SpotPercent, 70},
-		{"health check path", dev.Service.HealthCheckPath, "/health"},
-		{"container health check", *dev.Service.ContainerHealthCheck, "curl -fsS -o /dev/null http://127.0.0.1:8080/health || exit 1"},
-		{"read-only root", *dev.Service.ReadonlyRootFilesystem, true},
-		{"deployed by", dev.Service.DeployedBy, DeployedByTerraform},
-		{"prod immutable tags", *prod.Registry.ImmutableTags, true},
-		{"dev with image tag latest: mutable tags", *dev.Registry.ImmutableTags, false},
-		{"replication", *dev.Registry.Replication, true},
-		{"prod deletion protection", *prod.LoadBalancer.DeletionProtection, true},
-		{"dev deletion protection", *dev.LoadBalancer.DeletionProtection, false},
-		{"ssl policy", dev.LoadBalancer.SSLPolicy, "ELBSecurityPolicy-TLS13-1-2-2021-06"},
-		{"repository", dev.RepositoryName(), "acme-dev/app"},
-		{"alb name", dev.LoadBalancerName("us-west-2"), "acme-dev-usw2-app"},
-		{"target group name", dev.TargetGroupName("us-east-1"), "acme-dev-use1-app-8080"},
-		{"https", dev.LoadBalancer.HTTPS(), false},
-	} {
-		if c.got != c.want {
-			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
-		}
-	}
-	// A CPU size without an explicit memory gets the smallest it allows.
-	big, err := Parse("envs/acme-dev.yaml", []byte(minimal+"service:\n  cpu: 2048\n"))
-	if err != nil || big.Service.Memory != 4096 {
-		t.Errorf("cpu 2048 default memory = %d (%v), want 4096", big.Service.Memory, err)
-	}
-	// spot_percent 0 is kept, not defaulted.
-	zero, err := Parse("envs/acme-dev.yaml", []byte(minimal+"service:\n  spot_percent: 0\n"))
-	if err != nil || *zero.Service.SpotPercent != 0 {
-		t.Errorf("explicit spot_percent 0 became %d (%v)", *zero.Service.SpotPercent, err)
-	}
-}
-
-// The bad inputs of the containers issue, one problem each, naming file,
-// field, value and what is allowed.
+// Bad container, registry and load balancer input, one problem each,
+// naming file, field, value and what is allowed.
 func TestContainerValidationErrors(t *testing.T) {
 	const arnE = "arn:aws:acm:us-east-1:111111111111:certificate/12345678-1234-1234-1234-123456789012"
 	const arnW = "arn:aws:acm:us-west-2:111111111111:certificate/12345678-1234-1234-1234-123456789012"
@@ -95,7 +44,7 @@ func TestContainerValidationErrors(t *testing.T) {
 		{"certificate arn malformed", "acme-dev.yaml", "load_balancer:\n  certificate_arns:\n    primary: cert-1\n    secondary: " + arnW + "\n", []string{"load_balancer.certificate_arns.primary", "an ACM certificate ARN"}},
 		{"certificate both ways", "acme-dev.yaml", "load_balancer:\n  certificate_arns:\n    primary: " + arnE + "\n    secondary: " + arnW + "\n  certificate:\n    domain_name: origin.example.com\n    zone_id: Z123ABC\n", []string{"load_balancer.certificate", "not both"}},
 		{"certificate zone id", "acme-dev.yaml", "load_balancer:\n  certificate:\n    domain_name: origin.example.com\n    zone_id: example.com\n", []string{"load_balancer.certificate.zone_id", "existing Route 53 hosted zone"}},
-		{"certificate domain", "acme-dev.yaml", "load_balancer:\n  certificate:\n    domain_name: not_a_domain\n    zone_id: Z123ABC\n", []string{"load_balancer.certificate.domain_name", "a DNS name"}},
+		{"certificate domain", "acme-dev.yaml", "load_balancer:\n  certificate:\n    domain_name: not_a_domain\n    zone_id: Z123ABC\n", []string{"load_balancer.certificate.domain_name", "a lower-case DNS name", "at most 64"}},
 		{"cloudfront on 443 without certificate", "acme-dev.yaml", "network:\n  load_balancer_ingress: cloudfront\n  cloudfront_origin_port: 443\n", []string{"network.cloudfront_origin_port", `"443"`, "without one the load balancer listens on HTTP 80 only"}},
 		{"cloudfront on 80 with certificate", "acme-dev.yaml", "network:\n  load_balancer_ingress: cloudfront\n  cloudfront_origin_port: 80\nload_balancer:\n  certificate:\n    domain_name: origin.example.com\n    zone_id: Z123ABC\n", []string{"network.cloudfront_origin_port", "redirects HTTP 80 to HTTPS"}},
 		{"unknown load balancer key", "acme-dev.yaml", "load_balancer:\n  waf: true\n", []string{"waf", "allowed here: access_log_retention_days, certificate, certificate_arns"}},
@@ -110,10 +59,12 @@ func TestFargateSizes(t *testing.T) {
 		{256, 512, 2048, 3}, {512, 1024, 4096, 4}, {1024, 2048, 8192, 7}, {2048, 4096, 16384, 13},
 		{4096, 8192, 30720, 23}, {8192, 16384, 61440, 12}, {16384, 32768, 122880, 12},
 	} {
-		m := fargateMemory(c.cpu)
-		if len(m) != c.count || m[0] != c.first || m[len(m)-1] != c.last {
-			t.Errorf("cpu %d: %v, want %d sizes %d..%d", c.cpu, m, c.count, c.first, c.last)
-		}
+		t.Run(fmt.Sprint(c.cpu), func(t *testing.T) {
+			m := fargateMemory(c.cpu)
+			if len(m) != c.count || m[0] != c.first || m[len(m)-1] != c.last {
+				t.Errorf("%v, want %d sizes %d..%d", m, c.count, c.first, c.last)
+			}
+		})
 	}
 	if fargateMemory(128) != nil {
 		t.Error("cpu 128 is not a Fargate size")
@@ -124,14 +75,7 @@ func TestFargateSizes(t *testing.T) {
 // registry and so one replication configuration: the smallest id owns it
 // and lists every replicating repository; the others own none.
 func TestSharedRegistryReplication(t *testing.T) {
-	envs, err := LoadDir("environments", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	byID := map[string]*Environment{}
-	for _, e := range envs {
-		byID[e.ID()] = e
-	}
+	byID := shipped(t)
 	want := map[string]string{
 		"acme-prod":    "[{us-west-2 [acme-prod/app acme-staging/app]}]", // both in 111111111111 us-east-1
 		"acme-staging": "[]",
@@ -144,8 +88,7 @@ func TestSharedRegistryReplication(t *testing.T) {
 		}
 	}
 	// Replication off leaves an environment out of the rules.
-	one, _ := Parse("envs/acme-dev.yaml", []byte(minimal+"registry:\n  replication: false\n"))
-	if one.RegistryReplication != nil {
+	if one := mustParse(t, minimal+"registry:\n  replication: false\n"); one.RegistryReplication != nil {
 		t.Errorf("replication off: %v, want none", one.RegistryReplication)
 	}
 }
@@ -154,22 +97,21 @@ func TestSharedRegistryReplication(t *testing.T) {
 // service Terraform deploys with the moving tag "latest"; an explicit
 // setting wins.
 func TestImmutableTagsFollowTheImageTag(t *testing.T) {
-	for _, c := range []struct {
-		body string
-		want bool
+	for _, tc := range []struct {
+		name, body string
+		want       bool
 	}{
-		{"service:\n  image_tag: \"1.2.3\"\n", true},
-		{"service:\n  image_tag: latest\n", false},
-		{"service:\n  image_tag: latest\n  deployed_by: pipeline\n", true},
-		{"service:\n  image_tag: latest\nregistry:\n  immutable_tags: true\n", true},
-		{"service:\n  image_tag: \"1.2.3\"\nregistry:\n  immutable_tags: false\n", false},
+		{"production", "tier: production\nservice:\n  image_tag: \"1.0.0\"\n", true},
+		{"a release tag", "service:\n  image_tag: \"1.2.3\"\n", true},
+		{"latest deployed by terraform", "service:\n  image_tag: latest\n", false},
+		{"latest deployed by the pipeline", "service:\n  image_tag: latest\n  deployed_by: pipeline\n", true},
+		{"explicit true", "service:\n  image_tag: latest\nregistry:\n  immutable_tags: true\n", true},
+		{"explicit false", "service:\n  image_tag: \"1.2.3\"\nregistry:\n  immutable_tags: false\n", false},
 	} {
-		env, err := Parse("envs/acme-dev.yaml", []byte(minimal+c.body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := *env.Registry.ImmutableTags; got != c.want {
-			t.Errorf("%q: immutable tags %v, want %v", c.body, got, c.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			if got := *mustParse(t, minimal+tc.body).Registry.ImmutableTags; got != tc.want {
+				t.Errorf("immutable tags %v, want %v", got, tc.want)
+			}
+		})
 	}
 }

@@ -1,61 +1,9 @@
 package config
 
 import (
-	"errors"
 	"strings"
 	"testing"
 )
-
-const base = "account_id: \"111111111111\"\n"
-
-// parse parses one environment file given as YAML and returns its problems.
-func parse(t *testing.T, yaml string) (*Environment, Problems) {
-	t.Helper()
-	env, err := Parse("config/environments/acme-test.yaml", []byte(base+yaml))
-	var ps Problems
-	if err != nil && !errors.As(err, &ps) {
-		t.Fatalf("unexpected error: %v", err)
-	}
-	return env, ps
-}
-
-func TestDatabaseDefaultsByTier(t *testing.T) {
-	dev, ps := parse(t, "")
-	if len(ps) > 0 {
-		t.Fatalf("defaults invalid: %v", ps)
-	}
-	prod, ps := parse(t, "tier: production\n")
-	if len(ps) > 0 {
-		t.Fatalf("production defaults invalid: %v", ps)
-	}
-	d, p := dev.Database, prod.Database
-	if d.EngineVersion != "17" || d.InstanceClass != "db.t3.medium" || *d.BackupRetentionDays != 7 {
-		t.Errorf("dev engine %s class %s retention %d, want 17, db.t3.medium, 7", d.EngineVersion, d.InstanceClass, *d.BackupRetentionDays)
-	}
-	for _, c := range []struct {
-		name      string
-		dev, prod bool
-	}{
-		{"multi_az", *d.MultiAZ, *p.MultiAZ},
-		{"deletion_protection", *d.DeletionProtection, *p.DeletionProtection},
-		{"final_snapshot", *d.FinalSnapshot, *p.FinalSnapshot},
-	} {
-		if c.dev || !c.prod {
-			t.Errorf("%s: dev %v prod %v, want off in development and on in production", c.name, c.dev, c.prod)
-		}
-	}
-	if !d.ReplicaEnabled() || *d.Replica.MultiAZ || d.Replica.State != ReplicaReplicating || d.Writer != RolePrimary {
-		t.Errorf("writer %q replica %+v, want the primary writing, the replica enabled, single-AZ, replicating", d.Writer, d.Replica)
-	}
-	if !*d.PerformanceInsights || *d.MonitoringInterval != 60 || strings.Join(d.LogExports, ",") != "postgresql,upgrade" {
-		t.Errorf("observability defaults: PI %v monitoring %d logs %v", *d.PerformanceInsights, *d.MonitoringInterval, d.LogExports)
-	}
-	// An explicit false is kept, not overridden by the tier default.
-	off, _ := parse(t, "tier: production\ndatabase:\n  multi_az: false\n")
-	if *off.Database.MultiAZ {
-		t.Error("multi_az: false in production was overridden")
-	}
-}
 
 func TestDatabaseBadInput(t *testing.T) {
 	for _, tc := range []struct {
@@ -63,7 +11,7 @@ func TestDatabaseBadInput(t *testing.T) {
 		field      string
 		want       []string // all must appear in the problem's text
 	}{
-		{"end-of-life seed version", "database:\n  engine_version: \"13.7\"\n", "database.engine_version", []string{`"13.7"`, "major version only", "14, 15, 16, 17", "end of life"}},
+		{"end-of-life minor version", "database:\n  engine_version: \"13.7\"\n", "database.engine_version", []string{`"13.7"`, "major version only", "14, 15, 16, 17", "end of life"}},
 		{"minor of a current major", "database:\n  engine_version: \"16.4\"\n", "database.engine_version", []string{`here "16"`}},
 		{"unknown major", "database:\n  engine_version: \"11\"\n", "database.engine_version", []string{`"11"`, "current PostgreSQL major", "end of life"}},
 		{"malformed version", "database:\n  engine_version: latest\n", "database.engine_version", []string{`"latest"`, "major version number"}},
@@ -91,7 +39,7 @@ func TestDatabaseBadInput(t *testing.T) {
 		{"unknown replica state", "database:\n  replica:\n    state: promoted\n", "database.replica.state", []string{`"promoted"`, "replicating", "detached"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, ps := parse(t, tc.yaml)
+			_, ps := parseEnv(t, minimal+tc.yaml)
 			var got []string
 			for _, p := range ps {
 				if p.Field == tc.field {
@@ -112,26 +60,24 @@ func TestDatabaseBadInput(t *testing.T) {
 }
 
 func TestDatabaseGoodInput(t *testing.T) {
-	for _, yaml := range []string{
-		"database:\n  engine_version: 16\n",
-		"database:\n  instance_class: db.r6gd.16xlarge\n",
-		"database:\n  instance_class: db.m7i.metal-48xl\n",
-		"database:\n  backup_window: \"22:00-23:00\"\n  maintenance_window: Sat:23:30-Sun:00:30\n",
-		"database:\n  backup_retention_days: 0\n  replica:\n    enabled: false\n",
-		"database:\n  allocated_storage: 100\n  max_allocated_storage: 110\n",
-		"database:\n  performance_insights_retention_days: 93\n  monitoring_interval: 0\n  log_exports: []\n",
-		"database:\n  writer: secondary\n  replica:\n    state: detached\n    multi_az: true\n",
-		"database:\n  writer: secondary\n",
-		"database:\n  force_ssl: false\n  slow_statement_ms: -1\n",
+	for _, tc := range []struct{ name, yaml string }{
+		{"unquoted major version", "database:\n  engine_version: 16\n"},
+		{"large class", "database:\n  instance_class: db.r6gd.16xlarge\n"},
+		{"metal class", "database:\n  instance_class: db.m7i.metal-48xl\n"},
+		{"windows across midnight, upper-case days", "database:\n  backup_window: \"22:00-23:00\"\n  maintenance_window: Sat:23:30-Sun:00:30\n"},
+		{"no backups without a replica", "database:\n  backup_retention_days: 0\n  replica:\n    enabled: false\n"},
+		{"storage ceiling 10 % above", "database:\n  allocated_storage: 100\n  max_allocated_storage: 110\n"},
+		{"observability off", "database:\n  performance_insights_retention_days: 93\n  monitoring_interval: 0\n  log_exports: []\n"},
+		{"after a failover", "database:\n  writer: secondary\n  replica:\n    state: detached\n    multi_az: true\n"},
+		{"secondary writer", "database:\n  writer: secondary\n"},
+		{"engine defaults outside production", "database:\n  force_ssl: false\n  slow_statement_ms: -1\n"},
 	} {
-		if _, ps := parse(t, yaml); len(ps) > 0 {
-			t.Errorf("%q: %v", yaml, ps)
-		}
+		t.Run(tc.name, func(t *testing.T) { mustParse(t, minimal+tc.yaml) })
 	}
 }
 
 func TestDatabaseUnknownKeyListsAllowed(t *testing.T) {
-	_, ps := parse(t, "database:\n  engine: mysql\n")
+	_, ps := parseEnv(t, minimal+"database:\n  engine: mysql\n")
 	if len(ps) != 1 || !strings.Contains(ps[0].Want, "engine_version") || !strings.Contains(ps[0].Want, "replica") {
 		t.Errorf("problems %v, want one listing the database keys", ps)
 	}
@@ -141,35 +87,30 @@ func TestDatabaseUnknownKeyListsAllowed(t *testing.T) {
 // instance, and the other region's instance the configured role.
 func TestDatabaseInstanceRoles(t *testing.T) {
 	for _, tc := range []struct {
-		yaml               string
+		name, yaml         string
 		primary, secondary string
 	}{
-		{"", InstanceWriter, InstanceReplica},
-		{"database:\n  replica:\n    enabled: false\n", InstanceWriter, InstanceNone},
-		{"database:\n  writer: secondary\n  replica:\n    state: detached\n", InstanceDetached, InstanceWriter},
-		{"database:\n  writer: secondary\n", InstanceReplica, InstanceWriter},
-		{"database:\n  replica:\n    state: detached\n", InstanceWriter, InstanceDetached},
+		{"default", "", InstanceWriter, InstanceReplica},
+		{"no replica", "database:\n  replica:\n    enabled: false\n", InstanceWriter, InstanceNone},
+		{"failed over", "database:\n  writer: secondary\n  replica:\n    state: detached\n", InstanceDetached, InstanceWriter},
+		{"secondary writes, primary replicates", "database:\n  writer: secondary\n", InstanceReplica, InstanceWriter},
+		{"replica detached", "database:\n  replica:\n    state: detached\n", InstanceWriter, InstanceDetached},
 	} {
-		env, ps := parse(t, tc.yaml)
-		if len(ps) > 0 {
-			t.Fatalf("%q: %v", tc.yaml, ps)
-		}
-		d := env.Database
-		if got := [2]string{d.InstanceRole(RolePrimary), d.InstanceRole(RoleSecondary)}; got != [2]string{tc.primary, tc.secondary} {
-			t.Errorf("%q: roles %v, want [%s %s]", tc.yaml, got, tc.primary, tc.secondary)
-		}
-		if d.Replicating(RolePrimary) != (tc.primary == InstanceReplica) || d.Replicating(RoleSecondary) != (tc.secondary == InstanceReplica) {
-			t.Errorf("%q: Replicating disagrees with the roles", tc.yaml)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			d := mustParse(t, minimal+tc.yaml).Database
+			if got := [2]string{d.InstanceRole(RolePrimary), d.InstanceRole(RoleSecondary)}; got != [2]string{tc.primary, tc.secondary} {
+				t.Errorf("roles %v, want [%s %s]", got, tc.primary, tc.secondary)
+			}
+			if d.Replicating(RolePrimary) != (tc.primary == InstanceReplica) || d.Replicating(RoleSecondary) != (tc.secondary == InstanceReplica) {
+				t.Error("Replicating disagrees with the roles")
+			}
+		})
 	}
 }
 
 // The instances' ARNs come from config alone: account, region, identifier.
 func TestDatabaseArnFromConfig(t *testing.T) {
-	env, ps := parse(t, "")
-	if len(ps) > 0 {
-		t.Fatal(ps)
-	}
+	env := mustParse(t, minimal)
 	for role, want := range map[string]string{
 		RolePrimary:   "arn:aws:rds:us-east-1:111111111111:db:acme-test-use1-db",
 		RoleSecondary: "arn:aws:rds:us-west-2:111111111111:db:acme-test-usw2-db",

@@ -14,7 +14,7 @@ const (
 	RepositoryCodeCommit = "codecommit"
 	// RepositoryS3 is a source archive (s3://<artifact bucket>/source/<name>.zip)
 	// that another system uploads; bucket replication copies it to the
-	// secondary region. For accounts without CodeCommit, and the emulator.
+	// secondary region. For accounts without CodeCommit.
 	RepositoryS3 = "s3"
 )
 
@@ -98,10 +98,10 @@ type Build struct {
 var buildComputeTypes = []string{"BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE", "BUILD_GENERAL1_XLARGE", "BUILD_GENERAL1_2XLARGE"}
 
 var (
-	repoNameRe  = regexp.MustCompile(`^[A-Za-z0-9._-]{1,100}$`)
-	branchRe    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$`)
-	principalRe = regexp.MustCompile(`^arn:aws:iam::[0-9]{12}:(root|role/[\w+=,.@/-]{1,512}|user/[\w+=,.@/-]{1,512})$`)
-	buildImgRe  = regexp.MustCompile(`^[a-z0-9][a-z0-9./_:@-]{2,254}$`)
+	codeCommitNameRe = regexp.MustCompile(`^[A-Za-z0-9._-]{1,100}$`)
+	branchRe         = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$`)
+	principalRe      = regexp.MustCompile(`^arn:aws:iam::[0-9]{12}:(root|role/[\w+=,.@/-]{1,512}|user/[\w+=,.@/-]{1,512})$`)
+	buildImgRe       = regexp.MustCompile(`^[a-z0-9][a-z0-9./_:@-]{2,254}$`)
 )
 
 // Delivery reports whether the environment has a delivery pipeline.
@@ -113,7 +113,7 @@ func (e *Environment) ApprovalRequired() bool {
 }
 
 // SourceRepositoryName is the source (CodeCommit) repository's name; the
-// image repository is RepositoryName.
+// image repository is ImageRepositoryName.
 func (e *Environment) SourceRepositoryName() string {
 	if e.Repository == nil || e.Repository.Name == "" {
 		return e.ID() + "-app"
@@ -121,45 +121,38 @@ func (e *Environment) SourceRepositoryName() string {
 	return e.Repository.Name
 }
 
-func (e *Environment) applyDeliveryDefaults(prod bool) {
+func (e *Environment) applyDeliveryDefaults() {
+	prod := e.Production()
 	if r := e.Repository; r != nil {
-		r.Name = e.SourceRepositoryName()
+		setDefault(&r.Name, e.SourceRepositoryName())
 		setDefault(&r.DefaultBranch, "main")
 		setDefault(&r.Type, RepositoryCodeCommit)
-		if r.Replica == nil {
-			// An s3 source is copied by the artifact bucket's replication.
-			r.Replica = ptr(r.Type == RepositoryCodeCommit)
-		}
+		// An s3 source is copied by the artifact bucket's replication.
+		setDefault(&r.Replica, ptr(r.Type == RepositoryCodeCommit))
 	}
 	p := e.Pipeline
 	if p == nil {
 		return
 	}
-	if p.Approval == nil {
-		p.Approval = ptr(prod)
-	}
+	setDefault(&p.Approval, ptr(prod))
 	if *p.Approval && len(p.Approvers) == 0 {
+		// An empty list too: an approval nobody may give would block every
+		// release.
 		p.Approvers = []string{fmt.Sprintf("arn:aws:iam::%s:root", e.AccountID)}
 	}
 	setDefault(&p.ApprovalTimeoutMinutes, 10080)
-	if p.CloudTrail == nil {
-		p.CloudTrail = ptr(prod)
-	}
-	if p.CodePipeline == nil {
-		p.CodePipeline = ptr(true)
-	}
-	if p.Standby == nil {
-		p.Standby = ptr(prod && *p.CodePipeline && e.standbySource())
-	}
+	setDefault(&p.CloudTrail, ptr(prod))
+	setDefault(&p.CodePipeline, ptr(true))
+	setDefault(&p.Standby, ptr(prod && *p.CodePipeline && e.standbySource()))
 	setDefault(&p.ArtifactRetentionDays, pick(prod, 90, 30))
 	setDefault(&p.Build.Image, "aws/codebuild/amazonlinux-x86_64-standard:5.0")
 	setDefault(&p.Build.ComputeType, pick(prod, "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_SMALL"))
 	setDefault(&p.Build.TimeoutMinutes, 30)
 }
 
-func (e *Environment) validateDelivery(c *problems) {
+func (e *Environment) validateDelivery(c *fileProblems) {
 	if r := e.Repository; r != nil {
-		if !repoNameRe.MatchString(r.Name) || strings.HasSuffix(r.Name, ".git") {
+		if !codeCommitNameRe.MatchString(r.Name) || strings.HasSuffix(r.Name, ".git") {
 			c.add("repository.name", r.Name, "1-100 letters, digits, '.', '_' and '-', not ending in .git (a CodeCommit repository name)")
 		}
 		if !branchRe.MatchString(r.DefaultBranch) || strings.Contains(r.DefaultBranch, "..") || strings.HasSuffix(r.DefaultBranch, "/") || strings.HasSuffix(r.DefaultBranch, ".lock") {
@@ -194,21 +187,15 @@ func (e *Environment) validateDelivery(c *problems) {
 	if len(p.ApprovalEmails) > 0 && !*p.Approval {
 		c.add("pipeline.approval_emails", strings.Join(p.ApprovalEmails, ","), "only with pipeline.approval true (nobody is asked to approve)")
 	}
-	if p.ApprovalTimeoutMinutes < 5 || p.ApprovalTimeoutMinutes > 86400 {
-		c.add("pipeline.approval_timeout_minutes", p.ApprovalTimeoutMinutes, "5 to 86400 minutes (60 days)")
-	}
-	if p.ArtifactRetentionDays < 1 || p.ArtifactRetentionDays > 3650 {
-		c.add("pipeline.artifact_retention_days", p.ArtifactRetentionDays, "1 to 3650 days")
-	}
+	c.between("pipeline.approval_timeout_minutes", p.ApprovalTimeoutMinutes, 5, 86400, "minutes (60 days)")
+	c.between("pipeline.artifact_retention_days", p.ArtifactRetentionDays, 1, 3650, "days")
 	if !buildImgRe.MatchString(p.Build.Image) {
 		c.add("pipeline.build.image", p.Build.Image, "a CodeBuild image, e.g. aws/codebuild/amazonlinux-x86_64-standard:5.0")
 	}
 	if !slices.Contains(buildComputeTypes, p.Build.ComputeType) {
 		c.add("pipeline.build.compute_type", p.Build.ComputeType, "one of %s", strings.Join(buildComputeTypes, ", "))
 	}
-	if p.Build.TimeoutMinutes < 5 || p.Build.TimeoutMinutes > 2160 {
-		c.add("pipeline.build.timeout_minutes", p.Build.TimeoutMinutes, "5 to 2160 minutes")
-	}
+	c.between("pipeline.build.timeout_minutes", p.Build.TimeoutMinutes, 5, 2160, "minutes")
 	if *p.CodePipeline && e.Service.DeployedBy == DeployedByTerraform {
 		c.add("service.deployed_by", e.Service.DeployedBy, "%s: the pipeline deploys this environment's service, so Terraform must not own its task definition revision (an apply would roll a release back)", DeployedByPipeline)
 	}
@@ -240,7 +227,7 @@ func resolveStaging(envs []*Environment) Problems {
 		if p == nil || p.Staging == "" {
 			continue
 		}
-		c := &problems{file: e.File}
+		c := &fileProblems{file: e.File}
 		id := p.Staging
 		if !strings.Contains(id, "-") {
 			id = e.Customer + "-" + id

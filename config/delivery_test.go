@@ -3,8 +3,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -17,25 +15,19 @@ const withRepo = minimal + pipelined + "repository: {}\n"
 
 func TestDeliveryDefaults(t *testing.T) {
 	t.Run("none", func(t *testing.T) {
-		env, err := Parse("envs/acme-dev.yaml", []byte(minimal))
-		if err != nil {
-			t.Fatal(err)
-		}
+		env := mustParse(t, minimal)
 		if env.Repository != nil || env.Pipeline != nil || env.Delivery() {
 			t.Errorf("a file without repository and pipeline got %+v %+v", env.Repository, env.Pipeline)
 		}
 	})
 	t.Run("development", func(t *testing.T) {
-		env, err := Parse("envs/acme-dev.yaml", []byte(withRepo+"pipeline: {}\n"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		env := mustParse(t, withRepo+"pipeline: {}\n")
 		r, p := env.Repository, env.Pipeline
 		for _, c := range []struct {
 			name      string
 			got, want any
 		}{
-			{"repository name", r.Name, "acme-dev-app"},
+			{"repository name", r.Name, "acme-test-app"},
 			{"default branch", r.DefaultBranch, "main"},
 			{"type", r.Type, RepositoryCodeCommit},
 			{"replica", *r.Replica, true},
@@ -55,10 +47,7 @@ func TestDeliveryDefaults(t *testing.T) {
 		}
 	})
 	t.Run("production", func(t *testing.T) {
-		env, err := Parse("envs/acme-prod.yaml", []byte(withRepo+"tier: production\npipeline: {}\n"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		env := mustParse(t, withRepo+"tier: production\npipeline: {}\n")
 		p := env.Pipeline
 		if !*p.Approval || !*p.CloudTrail || p.ArtifactRetentionDays != 90 || p.Build.ComputeType != "BUILD_GENERAL1_MEDIUM" {
 			t.Errorf("production pipeline defaults %+v", p)
@@ -71,11 +60,7 @@ func TestDeliveryDefaults(t *testing.T) {
 		}
 	})
 	t.Run("s3 source has no replica", func(t *testing.T) {
-		env, err := Parse("envs/acme-dev.yaml", []byte(minimal+"repository: {type: s3}\n"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if *env.Repository.Replica {
+		if *mustParse(t, minimal+"repository: {type: s3}\n").Repository.Replica {
 			t.Error("an s3 source got a CodeCommit replica")
 		}
 	})
@@ -154,12 +139,11 @@ func TestStagingAcrossFiles(t *testing.T) {
 		{"staging service deployed by terraform", "staging", map[string]string{"acme-staging": minimal}, []string{`"terraform"`, "pipeline: acme-prod's pipeline deploys this service", "acme-prod.yaml"}, "acme-staging.yaml", "service.deployed_by"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
-			os.WriteFile(filepath.Join(dir, "acme-prod.yaml"), []byte(strings.Replace(prod, "%s", tc.staging, 1)), 0o644)
+			files := map[string]string{"acme-prod.yaml": strings.Replace(prod, "%s", tc.staging, 1)}
 			for id, body := range tc.others {
-				os.WriteFile(filepath.Join(dir, id+".yaml"), []byte(body), 0o644)
+				files[id+".yaml"] = body
 			}
-			envs, err := LoadDir(dir, nil)
+			envs, err := loadFiles(t, files)
 			if tc.want == nil {
 				if err != nil {
 					t.Fatal(err)
@@ -196,9 +180,11 @@ func TestStagingAcrossFiles(t *testing.T) {
 // determines, the same names that environment's own stacks use.
 func TestSelectionNamesStaging(t *testing.T) {
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "acme-prod.yaml"), []byte(minimal+pipelined+"repository: {}\npipeline:\n  staging: staging\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "acme-staging.yaml"), []byte(minimal+pipelined+"dns:\n  domain: staging.acme.example.com\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "acme-dev.yaml"), []byte(minimal), 0o644)
+	writeFiles(t, dir, map[string]string{
+		"acme-prod.yaml":    minimal + pipelined + "repository: {}\npipeline:\n  staging: staging\n",
+		"acme-staging.yaml": minimal + pipelined + "dns:\n  domain: staging.acme.example.com\n",
+		"acme-dev.yaml":     minimal,
+	})
 	envs, err := LoadDir(dir, []string{"acme-prod"})
 	if err != nil {
 		t.Fatal(err)
@@ -238,29 +224,24 @@ func TestSelectionNamesStaging(t *testing.T) {
 // replica to read, off otherwise, and refused without one.
 func TestDeliveryStandbyPipeline(t *testing.T) {
 	for _, tc := range []struct {
-		yaml string
-		want bool
+		name, yaml string
+		want       bool
 	}{
-		{"tier: production\nrepository: {}\npipeline: {}\n", true},
-		{"repository: {}\npipeline: {}\n", false},
-		{"tier: production\nrepository:\n  replica: false\npipeline: {}\n", false},
-		{"tier: production\nrepository:\n  type: s3\npipeline: {}\n", false},
-		{"tier: production\nrepository: {}\npipeline:\n  standby: false\n", false},
-		{"repository: {}\npipeline:\n  standby: true\n", true},
+		{"production with a CodeCommit replica", "tier: production\nrepository: {}\npipeline: {}\n", true},
+		{"development", "repository: {}\npipeline: {}\n", false},
+		{"no replica", "tier: production\nrepository:\n  replica: false\npipeline: {}\n", false},
+		{"s3 source", "tier: production\nrepository:\n  type: s3\npipeline: {}\n", false},
+		{"switched off", "tier: production\nrepository: {}\npipeline:\n  standby: false\n", false},
+		{"switched on in development", "repository: {}\npipeline:\n  standby: true\n", true},
 	} {
-		env, ps := parse(t, "service:\n  deployed_by: pipeline\n"+tc.yaml)
-		if len(ps) > 0 {
-			t.Fatalf("%q: %v", tc.yaml, ps)
-		}
-		if env.StandbyPipeline() != tc.want {
-			t.Errorf("%q: standby %v, want %v", tc.yaml, env.StandbyPipeline(), tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			if got := mustParse(t, minimal+pipelined+tc.yaml).StandbyPipeline(); got != tc.want {
+				t.Errorf("standby %v, want %v", got, tc.want)
+			}
+		})
 	}
-	_, ps := parse(t, "service:\n  deployed_by: pipeline\nrepository:\n  type: s3\npipeline:\n  standby: true\n")
-	if len(ps) != 1 || ps[0].Field != "pipeline.standby" || !strings.Contains(ps[0].Want, "CodeCommit") {
-		t.Errorf("standby without a replica: %v, want one problem naming the CodeCommit replica", ps)
-	}
-	if env, _ := parse(t, ""); env.PipelineTriggerRule(RoleSecondary) != "acme-test-standby-pipeline-push" || env.PipelineTriggerRule(RolePrimary) != "acme-test-pipeline-push" {
+	expectProblem(t, minimal+pipelined+"repository:\n  type: s3\npipeline:\n  standby: true\n", "pipeline.standby", "true", []string{"CodeCommit"})
+	if env := mustParse(t, minimal); env.PipelineTriggerRule(RoleSecondary) != "acme-test-standby-pipeline-push" || env.PipelineTriggerRule(RolePrimary) != "acme-test-pipeline-push" {
 		t.Errorf("trigger rules %s %s", env.PipelineTriggerRule(RolePrimary), env.PipelineTriggerRule(RoleSecondary))
 	}
 }

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -80,7 +81,7 @@ type CDN struct {
 	PriceClass string `yaml:"price_class"`
 	// OriginFailover sends a GET/HEAD/OPTIONS request that the primary
 	// answers with a 5xx (or not at all) to the secondary region (an origin
-	// group). Default true; acme-local turns it off (see docs/edge.md).
+	// group). Default true.
 	OriginFailover *bool `yaml:"origin_failover"`
 	// OriginVerifyHeader makes CloudFront send a secret header that the load
 	// balancers require: anything else reaching them directly gets a 403
@@ -149,78 +150,86 @@ func (e *Environment) FailoverSeconds() int {
 }
 
 // applyEdgeDefaults fills the dns and cdn sections.
-func (e *Environment) applyEdgeDefaults(prod bool) {
+func (e *Environment) applyEdgeDefaults() {
 	if !e.Edge() {
 		return // nothing to default; validation reports stray settings
 	}
+	prod := e.Production()
 	h := &e.DNS.HealthCheck
-	if h.Type == "" {
-		switch {
-		case e.Network.LoadBalancerIngress == IngressCloudFront:
-			h.Type = HealthCheckMetric
-		case e.originHTTPS():
-			h.Type = HealthCheckHTTPS
-		default:
-			h.Type = HealthCheckHTTP
-		}
+	switch {
+	case e.Network.LoadBalancerIngress == IngressCloudFront:
+		setDefault(&h.Type, HealthCheckMetric)
+	case e.LoadBalancer.HTTPS():
+		setDefault(&h.Type, HealthCheckHTTPS)
+	default:
+		setDefault(&h.Type, HealthCheckHTTP)
 	}
-	setDefault(&h.Path, e.serviceHealthPath())
+	setDefault(&h.Path, e.Service.HealthCheckPath)
 	setDefault(&h.IntervalSeconds, pick(h.Type == HealthCheckMetric, MetricPeriodSeconds, 10))
 	setDefault(&h.FailureThreshold, 3)
 
 	c := &e.CDN
-	if c.Enabled == nil {
-		c.Enabled = ptr(true)
-	}
+	setDefault(&c.Enabled, ptr(true))
 	if !*c.Enabled {
 		return
 	}
 	setDefault(&c.PriceClass, pick(prod, PriceClassAll, PriceClass100))
-	if c.OriginFailover == nil {
-		c.OriginFailover = ptr(true)
-	}
-	if c.OriginVerifyHeader == nil {
-		c.OriginVerifyHeader = ptr(true)
-	}
+	setDefault(&c.OriginFailover, ptr(true))
+	setDefault(&c.OriginVerifyHeader, ptr(true))
 	if *c.OriginVerifyHeader {
 		setDefault(&c.OriginSecretVersion, 1)
 	}
-	if c.APIPaths == nil {
-		c.APIPaths = []string{"/api/*"}
-	}
+	setDefault(&c.APIPaths, []string{"/api/*"})
 	setDefault(&c.AccessLogRetentionDays, pick(prod, 365, 30))
-	if c.WAF.Enabled == nil {
-		c.WAF.Enabled = ptr(prod)
-	}
+	setDefault(&c.WAF.Enabled, ptr(prod))
 	if *c.WAF.Enabled {
 		setDefault(&c.WAF.RateLimit, 2000)
 	}
 }
 
 var (
-	domainLabelRe = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
-	tldRe         = regexp.MustCompile(`^[a-z][a-z0-9-]*[a-z0-9]$`)
-	pathPatRe     = regexp.MustCompile(`^/[A-Za-z0-9_\-.*$/~"'@:+&]*$`)
-	usEast1Cert   = regexp.MustCompile(`^arn:aws:acm:us-east-1:([0-9]{12}):certificate/[0-9a-f-]{36}$`)
+	pathPatternRe    = regexp.MustCompile(`^/[A-Za-z0-9_\-.*$/~"'@:+&]*$`)
+	cdnCertificateRe = regexp.MustCompile(`^arn:aws:acm:us-east-1:([0-9]{12}):certificate/[0-9a-f-]{36}$`)
 )
 
 // maxAPIPaths keeps the distribution well inside CloudFront's default quota
 // of 25 cache behaviours.
 const maxAPIPaths = 20
 
-// validDNSName checks a lower-case host name of at least two labels whose
-// last label (the TLD) starts with a letter. The longest name built from it
-// (origin.<name>) must fit DNS's 253 characters.
-func validDNSName(name string) bool {
-	if name == "" || len("origin."+name) > 253 {
+// DNS names follow what Route 53 and ACM both accept: labels of 1 to 63
+// letters, digits and hyphens, not starting or ending with a hyphen, at most
+// 253 characters in all. Names here are also lower case (Route 53 stores
+// them so; a mixed-case name would differ from what plans show), have at
+// least two labels, no trailing dot, and a top-level label that starts with
+// a letter and has at least two characters (no TLD is numeric, RFC 3696;
+// ACM's pattern wants two characters).
+var (
+	dnsLabelRe = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+	tldRe      = regexp.MustCompile(`^[a-z][a-z0-9-]*[a-z0-9]$`)
+)
+
+// maxDNSName is DNS's limit on a name's length in characters.
+const maxDNSName = 253
+
+// maxCertificateName is ACM's limit on a certificate's domain name (its
+// common name, RFC 5280); alternative names may be up to maxDNSName.
+const maxCertificateName = 64
+
+// validDNSName reports whether name is a DNS name by the rules above;
+// wildcard admits one leading "*." label, as ACM certificates do.
+func validDNSName(name string, wildcard bool) bool {
+	if len(name) > maxDNSName {
 		return false
+	}
+	if wildcard {
+		name = strings.TrimPrefix(name, "*.")
 	}
 	labels := strings.Split(name, ".")
 	if len(labels) < 2 {
 		return false
 	}
 	for _, l := range labels {
-		if !domainLabelRe.MatchString(l) {
+		if !dnsLabelRe.MatchString(l) {
 			return false
 		}
 	}
@@ -228,7 +237,7 @@ func validDNSName(name string) bool {
 }
 
 // validateEdge checks the dns and cdn sections.
-func (e *Environment) validateEdge(c *problems) {
+func (e *Environment) validateEdge(c *fileProblems) {
 	d, cdn := e.DNS, e.CDN
 	if !e.Edge() {
 		// Settings that mean nothing without a domain are mistakes.
@@ -243,13 +252,18 @@ func (e *Environment) validateEdge(c *problems) {
 		switch {
 		case cdn.Enabled != nil && *cdn.Enabled:
 			c.add("cdn.enabled", true, "needs dns.domain: the distribution serves the app's domain with a certificate for it")
-		case !cdnUnset(rest):
+		case !isZero(rest):
 			c.add("cdn", "(set)", "only with dns.domain: there is no distribution without the app's domain")
 		}
 		return
 	}
-	if !validDNSName(d.Domain) {
-		c.add("dns.domain", d.Domain, "a lower-case DNS name of two or more labels without a trailing dot, e.g. app.example.com (letters, digits and hyphens; each label 1-63 characters)")
+	switch {
+	case !validDNSName(d.Domain, false):
+		c.add("dns.domain", d.Domain, "a lower-case DNS name of two or more labels without a trailing dot or wildcard, e.g. app.example.com (letters, digits and hyphens; each label 1-63 characters; the last one starting with a letter)")
+	case !validDNSName(e.OriginDomain(), false):
+		c.add("dns.domain", d.Domain, "at most %d characters: the failover records' name %s must fit DNS's %d", maxDNSName-len("origin."), e.OriginDomain(), maxDNSName)
+	case e.CDNEnabled() && e.CDN.CertificateARN == "" && len(d.Domain) > maxCertificateName:
+		c.add("dns.domain", d.Domain, "at most %d characters while the distribution requests its certificate (ACM's limit on a certificate's domain name), or set cdn.certificate_arn to a certificate for it", maxCertificateName)
 	}
 	if d.ZoneID != "" && !zoneIDRe.MatchString(d.ZoneID) {
 		c.add("dns.zone_id", d.ZoneID, "a Route 53 hosted zone id: Z and up to 31 upper-case letters and digits, e.g. Z0123456789ABCDEFGHIJ (the bare id, not /hostedzone/...); omit it to create the zone")
@@ -272,7 +286,7 @@ func (e *Environment) validateEdge(c *problems) {
 	}
 }
 
-func (e *Environment) validateHealthCheck(c *problems) {
+func (e *Environment) validateHealthCheck(c *fileProblems) {
 	h := e.DNS.HealthCheck
 	cloudfrontOnly := e.Network.LoadBalancerIngress == IngressCloudFront
 	switch h.Type {
@@ -293,15 +307,13 @@ func (e *Environment) validateHealthCheck(c *problems) {
 	default:
 		c.add("dns.health_check.type", h.Type, "one of %s (Route 53 requests the path over HTTPS), %s, %s (follows the load balancer's healthy targets; for CloudFront-only load balancers)", HealthCheckHTTPS, HealthCheckHTTP, HealthCheckMetric)
 	}
-	if h.Type == HealthCheckHTTPS && !e.originHTTPS() {
+	if h.Type == HealthCheckHTTPS && !e.LoadBalancer.HTTPS() {
 		c.add("dns.health_check.type", h.Type, "%s or %s: the load balancers have no HTTPS listener (set load_balancer.certificate or certificate_arns)", HealthCheckHTTP, HealthCheckMetric)
 	}
-	if h.FailureThreshold < 1 || h.FailureThreshold > 10 {
-		c.add("dns.health_check.failure_threshold", h.FailureThreshold, "1 to 10 consecutive failures")
-	}
+	c.between("dns.health_check.failure_threshold", h.FailureThreshold, 1, 10, "consecutive failures")
 }
 
-func (e *Environment) validateCDN(c *problems) {
+func (e *Environment) validateCDN(c *fileProblems) {
 	cdn := e.CDN
 	if !*cdn.Enabled {
 		if e.Network.LoadBalancerIngress == IngressCloudFront {
@@ -312,7 +324,7 @@ func (e *Environment) validateCDN(c *problems) {
 		}
 		rest := cdn
 		rest.Enabled, rest.WAF = nil, WAF{}
-		if !cdnUnset(rest) {
+		if !isZero(rest) {
 			c.add("cdn", "(set)", "only with cdn.enabled true (it is false): leave the other cdn settings out")
 		}
 		return
@@ -327,7 +339,7 @@ func (e *Environment) validateCDN(c *problems) {
 	for i, p := range cdn.APIPaths {
 		field := fmt.Sprintf("cdn.api_paths[%d]", i)
 		switch {
-		case !pathPatRe.MatchString(p) || len(p) > 255:
+		case !pathPatternRe.MatchString(p) || len(p) > 255:
 			c.add(field, p, "a CloudFront path pattern starting with /, e.g. /api/* (letters, digits and _-.*$/~\"'@:+&, at most 255 characters)")
 		case seen[p]:
 			c.add(field, p, "each path pattern once")
@@ -335,7 +347,7 @@ func (e *Environment) validateCDN(c *problems) {
 		seen[p] = true
 	}
 	if cdn.CertificateARN != "" {
-		m := usEast1Cert.FindStringSubmatch(cdn.CertificateARN)
+		m := cdnCertificateRe.FindStringSubmatch(cdn.CertificateARN)
 		switch {
 		case m == nil:
 			c.add("cdn.certificate_arn", cdn.CertificateARN, "an ACM certificate ARN in us-east-1 (CloudFront uses certificates from there only), arn:aws:acm:us-east-1:<account>:certificate/<id>")
@@ -349,39 +361,14 @@ func (e *Environment) validateCDN(c *problems) {
 	case *cdn.OriginVerifyHeader && v < 1:
 		c.add("cdn.origin_secret_version", v, "1 or more; raise it to rotate the secret")
 	}
-	if cdn.AccessLogRetentionDays < 1 || cdn.AccessLogRetentionDays > 3653 {
-		c.add("cdn.access_log_retention_days", cdn.AccessLogRetentionDays, "1 to 3653 days")
-	}
+	c.between("cdn.access_log_retention_days", cdn.AccessLogRetentionDays, 1, 3653, "days")
 	w := cdn.WAF
 	if *w.Enabled {
-		if w.RateLimit < 10 || w.RateLimit > 2_000_000_000 {
-			c.add("cdn.waf.rate_limit", w.RateLimit, "10 to 2000000000 requests per IP in 5 minutes")
-		}
+		c.between("cdn.waf.rate_limit", w.RateLimit, 10, 2_000_000_000, "requests per IP in 5 minutes")
 	} else if w.RateLimit != 0 {
 		c.add("cdn.waf.rate_limit", w.RateLimit, "only with cdn.waf.enabled true (it is false): the rate limit is a web ACL rule")
 	}
 }
 
-// cdnUnset reports whether a cdn section was left out entirely.
-func cdnUnset(c CDN) bool {
-	return c.Enabled == nil && c.PriceClass == "" && c.OriginFailover == nil && c.OriginVerifyHeader == nil && c.OriginSecretVersion == 0 &&
-		c.APIPaths == nil && c.CertificateARN == "" && c.AccessLogRetentionDays == 0 && c.WAF == (WAF{})
-}
-
-// originHTTPS reports whether the load balancers have an HTTPS listener.
-func (e *Environment) originHTTPS() bool { return e.LoadBalancer.HTTPS() }
-
-// serviceHealthPath is the service's health check path.
-func (e *Environment) serviceHealthPath() string { return e.Service.HealthCheckPath }
-
-// certificateCovers reports whether a certificate request names host,
-// directly or through a wildcard one level up.
-func certificateCovers(c *Certificate, host string) bool {
-	_, parent, _ := strings.Cut(host, ".")
-	for _, n := range append([]string{c.DomainName}, c.AlternativeNames...) {
-		if n == host || n == "*."+parent {
-			return true
-		}
-	}
-	return false
-}
+// isZero reports whether a section was left out entirely.
+func isZero(section any) bool { return reflect.ValueOf(section).IsZero() }

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -12,19 +13,13 @@ const withDomain = "dns:\n  domain: app.example.com\n"
 // failover time they give.
 func TestEdgeDefaults(t *testing.T) {
 	t.Run("no domain, no edge", func(t *testing.T) {
-		env, ps := parseEnv(t, minimal)
-		if ps != nil {
-			t.Fatal(ps)
-		}
+		env := mustParse(t, minimal)
 		if env.Edge() || env.CDNEnabled() || env.WAFEnabled() || env.FailoverSeconds() != 0 {
 			t.Errorf("edge %v, cdn %v, waf %v, failover %d: want nothing without dns.domain", env.Edge(), env.CDNEnabled(), env.WAFEnabled(), env.FailoverSeconds())
 		}
 	})
 	t.Run("development", func(t *testing.T) {
-		env, ps := parseEnv(t, minimal+withDomain)
-		if ps != nil {
-			t.Fatal(ps)
-		}
+		env := mustParse(t, minimal+withDomain)
 		h, c := env.DNS.HealthCheck, env.CDN
 		if h.Type != HealthCheckHTTP || h.Path != "/health" || h.IntervalSeconds != 10 || h.FailureThreshold != 3 {
 			t.Errorf("health check %+v, want http /health every 10 s, 3 failures", h)
@@ -44,19 +39,13 @@ func TestEdgeDefaults(t *testing.T) {
 		}
 	})
 	t.Run("production", func(t *testing.T) {
-		env, ps := parseEnv(t, minimal+"tier: production\n"+withDomain)
-		if ps != nil {
-			t.Fatal(ps)
-		}
+		env := mustParse(t, minimal+"tier: production\n"+withDomain)
 		if !env.WAFEnabled() || env.CDN.WAF.RateLimit != 2000 || env.CDN.PriceClass != PriceClassAll || env.CDN.AccessLogRetentionDays != 365 {
 			t.Errorf("production cdn %+v, want WAF with rate limit 2000, PriceClass_All, 365-day logs", env.CDN)
 		}
 	})
 	t.Run("CloudFront-only load balancers", func(t *testing.T) {
-		env, ps := parseEnv(t, minimal+withDomain+"network:\n  load_balancer_ingress: cloudfront\n  cloudfront_origin_port: 80\n")
-		if ps != nil {
-			t.Fatal(ps)
-		}
+		env := mustParse(t, minimal+withDomain+"network:\n  load_balancer_ingress: cloudfront\n  cloudfront_origin_port: 80\n")
 		if h := env.DNS.HealthCheck; h.Type != HealthCheckMetric || h.IntervalSeconds != 60 {
 			t.Errorf("health check %+v, want cloudwatch_metric with the 60 s metric period", h)
 		}
@@ -65,28 +54,19 @@ func TestEdgeDefaults(t *testing.T) {
 		}
 	})
 	t.Run("standard interval", func(t *testing.T) {
-		env, ps := parseEnv(t, minimal+withDomain+"  health_check:\n    interval_seconds: 30\n    failure_threshold: 2\n    path: /ready\n")
-		if ps != nil {
-			t.Fatal(ps)
-		}
+		env := mustParse(t, minimal+withDomain+"  health_check:\n    interval_seconds: 30\n    failure_threshold: 2\n    path: /ready\n")
 		if got := env.FailoverSeconds(); got != 30*2+60 {
 			t.Errorf("failover %d s, want 120", got)
 		}
 	})
 	t.Run("wildcard load balancer certificate", func(t *testing.T) {
-		env, ps := parseEnv(t, minimal+withDomain+"load_balancer:\n  certificate:\n    domain_name: app.example.com\n    alternative_names: [\"*.app.example.com\"]\n    zone_id: Z0123456789ABC\n")
-		if ps != nil {
-			t.Fatal(ps)
-		}
+		env := mustParse(t, minimal+withDomain+"load_balancer:\n  certificate:\n    domain_name: app.example.com\n    alternative_names: [\"*.app.example.com\"]\n    zone_id: Z0123456789ABC\n")
 		if h := env.DNS.HealthCheck; h.Type != HealthCheckHTTPS {
 			t.Errorf("health check %s, want https with a certificate", h.Type)
 		}
 	})
 	t.Run("distribution off", func(t *testing.T) {
-		env, ps := parseEnv(t, minimal+withDomain+"cdn:\n  enabled: false\n")
-		if ps != nil {
-			t.Fatal(ps)
-		}
+		env := mustParse(t, minimal+withDomain+"cdn:\n  enabled: false\n")
 		if env.CDNEnabled() || env.WAFEnabled() || env.OriginVerifyHeader() || !env.Edge() {
 			t.Errorf("cdn %v waf %v header %v edge %v, want DNS only", env.CDNEnabled(), env.WAFEnabled(), env.OriginVerifyHeader(), env.Edge())
 		}
@@ -143,20 +123,98 @@ func TestEdgeBadInput(t *testing.T) {
 		{"log retention", withDomain + "cdn:\n  access_log_retention_days: 5000\n", "cdn.access_log_retention_days", "5000", []string{"1 to 3653"}},
 		{"unknown key", withDomain + "cdn:\n  waf:\n    rules: [common]\n", "line 6", "rules", []string{"allowed here: enabled, rate_limit"}},
 	} {
+		t.Run(tc.name, func(t *testing.T) { expectProblem(t, minimal+tc.body, tc.field, tc.value, tc.want) })
+	}
+}
+
+// One DNS-name rule for every name field. The rows marked "disagreed" were
+// judged differently by the two checks this rule replaces (dns.domain's and
+// the load balancer certificate's).
+func TestValidDNSName(t *testing.T) {
+	label := func(n int) string { return strings.Repeat("a", n) }
+	// name253 is 253 characters, labels of 63, 63, 63, 57 and 3: DNS's longest name.
+	name253 := label(63) + "." + label(63) + "." + label(63) + "." + label(57) + ".com"
+	for _, tc := range []struct {
+		name     string
+		wildcard bool
+		want     bool
+	}{
+		{"app.example.com", false, true},
+		{"xn--bcher-kva.example", false, true},
+		{"a.b.example.co", false, true},
+		{label(63) + ".example.com", false, true},
+		{label(64) + ".example.com", false, false},
+		{name253, false, true},
+		{"a" + name253, false, false},
+		{"example.com", false, true},
+		{"com", false, false},
+		{"", false, false},
+		{"App.example.com", false, false},
+		{"app.example.com.", false, false},
+		{"app..example.com", false, false},
+		{"-app.example.com", false, false},
+		{"app-.example.com", false, false},
+		{"app_1.example.com", false, false},
+		{"*.example.com", false, false},
+		{"*.example.com", true, true},
+		{"*.*.example.com", true, false},
+		{"app.*.example.com", true, false},
+		{"*example.com", true, false},
+		// disagreed: a numeric or one-character top-level label passed
+		// the certificate's check, not the domain's.
+		{"app.example.123", false, false},
+		{"*.example.123", true, false},
+		{"10.0.0.1", false, false},
+		{"example.c", false, false},
+		// disagreed: a name of more than 246 characters passed the
+		// certificate's check, not the domain's; the name's own limit is
+		// 253, and dns.domain checks its longest derived name instead.
+		{label(63) + "." + label(63) + "." + label(63) + "." + label(52) + ".com", false, true},
+		// disagreed on the wildcard's two characters: they count.
+		{"*." + name253[2:], true, true},
+		{"*." + name253, true, false},
+	} {
+		t.Run(fmt.Sprintf("%.40s/%d/%v", tc.name, len(tc.name), tc.wildcard), func(t *testing.T) {
+			if got := validDNSName(tc.name, tc.wildcard); got != tc.want {
+				t.Errorf("validDNSName(%q, %v) = %v, want %v", tc.name, tc.wildcard, got, tc.want)
+			}
+		})
+	}
+}
+
+// Each name field applies the rule with its own limits: the app's domain
+// leaves room for origin.<domain> and, while the distribution requests its
+// certificate, fits ACM's 64-character domain name, as the load balancer
+// certificate's domain name must; alternative names may be 253 long.
+func TestDNSNameFields(t *testing.T) {
+	long := strings.Repeat("a", 60) + ".example.com" // 72 characters
+	longest := strings.Repeat("a", 63) + "." + strings.Repeat("a", 63) + "." + strings.Repeat("a", 63) + "." + strings.Repeat("a", 51) + ".com"
+	const cert = "arn:aws:acm:us-east-1:111111111111:certificate/0f1e2d3c-4b5a-4697-8877-665544332211"
+	const lbCert = "load_balancer:\n  certificate:\n    zone_id: Z0123456789ABC\n"
+	for _, tc := range []struct {
+		name, body, field, value string
+		want                     []string // nil: no problem
+	}{
+		{"domain too long for origin.<domain>", "dns:\n  domain: " + longest + "\n  zone_id: Z0123456789ABC\ncdn:\n  enabled: false\n",
+			"dns.domain", longest, []string{"at most 246 characters", "origin." + longest}},
+		{"domain too long for the distribution's certificate", "dns:\n  domain: " + long + "\n",
+			"dns.domain", long, []string{"at most 64 characters", "cdn.certificate_arn"}},
+		{"long domain with a certificate of its own", "dns:\n  domain: " + long + "\ncdn:\n  certificate_arn: " + cert + "\n", "", "", nil},
+		{"long domain without a distribution", "dns:\n  domain: " + long + "\ncdn:\n  enabled: false\n", "", "", nil},
+		{"numeric TLD", "dns:\n  domain: app.example.123\n", "dns.domain", "app.example.123", []string{"the last one starting with a letter"}},
+		{"wildcard domain", "dns:\n  domain: \"*.example.com\"\n", "dns.domain", "*.example.com", []string{"lower-case DNS name"}},
+		{"wildcard certificate name", lbCert + "    domain_name: \"*.example.com\"\n", "", "", nil},
+		{"certificate name over 64", lbCert + "    domain_name: " + long + "\n", "load_balancer.certificate.domain_name", long, []string{"at most 64", "alternative_names"}},
+		{"long alternative name", lbCert + "    domain_name: example.com\n    alternative_names: [" + long + "]\n", "", "", nil},
+		{"numeric TLD alternative name", lbCert + "    domain_name: example.com\n    alternative_names: [\"*.example.123\"]\n",
+			"load_balancer.certificate.alternative_names[0]", "*.example.123", []string{"lower-case DNS name", "optionally *.-prefixed"}},
+	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, ps := parseEnv(t, minimal+tc.body)
-			if len(ps) != 1 {
-				t.Fatalf("%d problems, want 1:\n%v", len(ps), ps)
+			if tc.want == nil {
+				mustParse(t, minimal+tc.body)
+				return
 			}
-			p := ps[0]
-			if p.Field != tc.field || p.Value != tc.value {
-				t.Errorf("problem %s, want field %s value %q", p, tc.field, tc.value)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(p.Want, w) {
-					t.Errorf("%q lacks %q", p.Want, w)
-				}
-			}
+			expectProblem(t, minimal+tc.body, tc.field, tc.value, tc.want)
 		})
 	}
 }

@@ -108,19 +108,10 @@ func LoadFile(path string) (*Environment, error) {
 // and gives the customer and environment names.
 func Parse(path string, data []byte) (*Environment, error) {
 	env := &Environment{File: path}
-	base := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".yaml"), ".yml")
-	env.Customer, env.Name, _ = strings.Cut(base, "-")
-	in, err := inspectYAML(path, data)
-	if err != nil {
-		return nil, (&yamlInput{}).decodeProblems(path, err) // not YAML: nothing else to check
-	}
-	ps := in.problems
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(env); err != nil && !errors.Is(err, io.EOF) {
-		// yaml.v3 decodes the rest of the file past type errors and unknown
-		// keys, so the remaining fields are still worth validating.
-		ps = append(ps, in.decodeProblems(path, err)...)
+	env.Customer, env.Name, _ = strings.Cut(fileBase(path), "-")
+	in, ps, ok := decodeStrict(path, data, env)
+	if !ok {
+		return nil, ps // not YAML: nothing else to check
 	}
 	env.ApplyDefaults()
 	assignReplication([]*Environment{env}) // alone, it owns its registry; LoadDir looks at all files
@@ -134,27 +125,80 @@ func Parse(path string, data []byte) (*Environment, error) {
 	return env, nil
 }
 
-// configTypes lets error messages list the keys a section allows.
+// fileBase is a config file's name without its extension.
+func fileBase(path string) string {
+	return strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".yaml"), ".yml")
+}
+
+// decodeStrict decodes data into v, which must be a pointer to a config
+// type: one document, each key once, no unknown keys, values of the right
+// type. ok is false when data is not YAML at all; otherwise v holds
+// whatever decoded and ps the input problems. yaml.v3 decodes the rest of a
+// file past type errors and unknown keys, so the rest is still worth
+// validating.
+func decodeStrict(path string, data []byte, v any) (in *yamlInput, ps Problems, ok bool) {
+	in, err := inspectYAML(path, data)
+	if err != nil {
+		return nil, (&yamlInput{}).decodeProblems(path, err), false
+	}
+	ps = in.problems
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
+		ps = append(ps, in.decodeProblems(path, err)...)
+	}
+	return in, ps, true
+}
+
+// configTypes are the struct types a config file can hold, by name, for
+// the keys an error message lists: every struct reachable through the yaml
+// keys of an environment or account file.
 var configTypes = map[string]reflect.Type{}
 
 func init() {
-	for _, v := range []any{Environment{}, Region{}, Network{}, Service{}, Registry{}, LoadBalancer{}, Certificate{}, Backend{}, S3Backend{}, CloudBackend{}, Emulator{}, Account{}, StateBuckets{}, Database{}, Replica{},
-		DNS{}, HealthCheck{}, CDN{}, WAF{}, Monitoring{}, Budget{}, Alarms{}, AlarmSettings{}, Repository{}, Pipeline{}, Build{}, Usage{}} {
-		t := reflect.TypeOf(v)
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Map {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct || configTypes[t.Name()] != nil {
+			return
+		}
 		configTypes[t.Name()] = t
+		for _, k := range yamlKeysOf(t) {
+			walk(t.Field(k.index).Type)
+		}
 	}
+	walk(reflect.TypeOf(Environment{}))
+	walk(reflect.TypeOf(Account{}))
 }
 
+// yamlKey is a field of a config struct that a file may set.
+type yamlKey struct {
+	name  string // its key in the file
+	index int    // its field index
+}
+
+// yamlKeysOf lists the keys of struct type t in field order.
+func yamlKeysOf(t reflect.Type) []yamlKey {
+	var keys []yamlKey
+	for i := range t.NumField() {
+		if k, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ","); k != "" && k != "-" {
+			keys = append(keys, yamlKey{k, i})
+		}
+	}
+	return keys
+}
+
+// yamlKeys lists the keys of the named config type, sorted.
 func yamlKeys(typeName string) []string {
 	t, ok := configTypes[typeName]
 	if !ok {
 		return nil
 	}
 	var keys []string
-	for i := range t.NumField() {
-		if k, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ","); k != "" && k != "-" {
-			keys = append(keys, k)
-		}
+	for _, k := range yamlKeysOf(t) {
+		keys = append(keys, k.name)
 	}
 	slices.Sort(keys)
 	return keys

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/mail"
 	"net/url"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -103,13 +104,14 @@ const (
 	AlarmHealthCheckFailing      AlarmKey = "health_check_failing"
 )
 
-// AlarmKeys lists every alarm in a fixed order.
-var AlarmKeys = []AlarmKey{
-	AlarmECSCPUHigh, AlarmECSMemoryHigh, AlarmECSTasksBelowDesired,
-	AlarmALB5xxRate, AlarmTargetLatencyHigh, AlarmUnhealthyHosts,
-	AlarmDBCPUHigh, AlarmDBFreeStorageLow, AlarmDBFreeableMemoryLow, AlarmDBConnectionsHigh,
-	AlarmReplicaLagHigh, AlarmNATPortAllocationErrors, AlarmHealthCheckFailing,
-}
+// AlarmKeys lists every alarm in the order of the Alarms fields.
+var AlarmKeys = func() []AlarmKey {
+	var keys []AlarmKey
+	for _, k := range yamlKeysOf(reflect.TypeOf(Alarms{})) {
+		keys = append(keys, AlarmKey(k.name))
+	}
+	return keys
+}()
 
 // metricMathAlarms are computed from several metrics with a fixed
 // statistic, so monitoring.alarms.<key>.statistic cannot be set.
@@ -118,37 +120,60 @@ var metricMathAlarms = map[AlarmKey]string{
 	AlarmECSTasksBelowDesired: "desired minus running tasks, each an Average",
 }
 
-// Alarm returns the settings of one alarm.
+// Alarm returns the settings of one alarm: the Alarms field whose yaml key
+// is k.
 func (a *Alarms) Alarm(k AlarmKey) *AlarmSettings {
-	switch k {
-	case AlarmECSCPUHigh:
-		return &a.ECSCPUHigh
-	case AlarmECSMemoryHigh:
-		return &a.ECSMemoryHigh
-	case AlarmECSTasksBelowDesired:
-		return &a.ECSTasksBelowDesired
-	case AlarmALB5xxRate:
-		return &a.ALB5xxRate
-	case AlarmTargetLatencyHigh:
-		return &a.TargetLatencyHigh
-	case AlarmUnhealthyHosts:
-		return &a.UnhealthyHosts
-	case AlarmDBCPUHigh:
-		return &a.DBCPUHigh
-	case AlarmDBFreeStorageLow:
-		return &a.DBFreeStorageLow
-	case AlarmDBFreeableMemoryLow:
-		return &a.DBFreeableMemoryLow
-	case AlarmDBConnectionsHigh:
-		return &a.DBConnectionsHigh
-	case AlarmReplicaLagHigh:
-		return &a.ReplicaLagHigh
-	case AlarmNATPortAllocationErrors:
-		return &a.NATPortAllocationErrors
-	case AlarmHealthCheckFailing:
-		return &a.HealthCheckFailing
+	for _, f := range yamlKeysOf(reflect.TypeOf(*a)) {
+		if f.name == string(k) {
+			return reflect.ValueOf(a).Elem().Field(f.index).Addr().Interface().(*AlarmSettings)
+		}
 	}
 	panic(fmt.Sprintf("unknown alarm %q", k))
+}
+
+// alarmDefaults are each alarm's settings where the file leaves them out.
+// Thresholds are in the alarm's unit (docs/monitoring.md).
+var alarmDefaults = map[AlarmKey]AlarmSettings{
+	// 80 % for 2 x 2 min: a sustained load, not a spike.
+	AlarmECSCPUHigh:    {Threshold: 80, Statistic: "Average", PeriodSeconds: 120, EvaluationPeriods: 2},
+	AlarmECSMemoryHigh: {Threshold: 80, Statistic: "Average", PeriodSeconds: 120, EvaluationPeriods: 2},
+	// At least one task short of desired for 5 minutes: longer than a
+	// rolling deployment's normal dip.
+	AlarmECSTasksBelowDesired: {Threshold: 1, PeriodSeconds: 60, EvaluationPeriods: 5},
+	// 5 % of requests failing in 3 of 5 minutes.
+	AlarmALB5xxRate:        {Threshold: 5, PeriodSeconds: 60, EvaluationPeriods: 5, DatapointsToAlarm: 3},
+	AlarmTargetLatencyHigh: {Threshold: 2, Statistic: "p99", PeriodSeconds: 60, EvaluationPeriods: 5, DatapointsToAlarm: 3},
+	AlarmUnhealthyHosts:    {Threshold: 1, Statistic: "Maximum", PeriodSeconds: 60, EvaluationPeriods: 3},
+	AlarmDBCPUHigh:         {Threshold: 80, Statistic: "Average", PeriodSeconds: 300, EvaluationPeriods: 3},
+	// GiB and MiB: sized for the default db.t3.medium (4 GiB memory).
+	AlarmDBFreeStorageLow:    {Threshold: 5, Statistic: "Minimum", PeriodSeconds: 300, EvaluationPeriods: 1},
+	AlarmDBFreeableMemoryLow: {Threshold: 256, Statistic: "Average", PeriodSeconds: 300, EvaluationPeriods: 3},
+	// About 80 % of db.t3.medium's max_connections (~400).
+	AlarmDBConnectionsHigh: {Threshold: 320, Statistic: "Maximum", PeriodSeconds: 300, EvaluationPeriods: 2},
+	// The RPO guard: a minute behind for 5 minutes.
+	AlarmReplicaLagHigh:          {Threshold: 60, Statistic: "Maximum", PeriodSeconds: 60, EvaluationPeriods: 5},
+	AlarmNATPortAllocationErrors: {Threshold: 1, Statistic: "Sum", PeriodSeconds: 300, EvaluationPeriods: 1},
+	// Route 53 publishes 0 or 1 per minute: one unhealthy minute is a
+	// failover, news at once.
+	AlarmHealthCheckFailing: {Threshold: 1, Statistic: "Minimum", PeriodSeconds: 60, EvaluationPeriods: 1},
+}
+
+func (e *Environment) applyMonitoringDefaults() {
+	m, prod := &e.Monitoring, e.Production()
+	setDefault(&m.CompositeAlarms, ptr(true))
+	setDefault(&m.LogRetentionDays, pick(prod, 365, 30))
+	setDefault(&m.Budget.Enabled, ptr(true))
+	setDefault(&m.Budget.Amount, pick(prod, 800.0, 200.0))
+	setDefault(&m.Budget.Currency, "USD")
+	for _, k := range AlarmKeys {
+		a, d := m.Alarms.Alarm(k), alarmDefaults[k]
+		setDefault(&a.Threshold, d.Threshold)
+		setDefault(&a.Statistic, d.Statistic)
+		setDefault(&a.PeriodSeconds, d.PeriodSeconds)
+		setDefault(&a.EvaluationPeriods, d.EvaluationPeriods)
+		setDefault(&a.DatapointsToAlarm, d.DatapointsToAlarm)
+		setDefault(&a.DatapointsToAlarm, a.EvaluationPeriods) // all of the window
+	}
 }
 
 // MaxAlertEmails is a budget notification's limit of e-mail subscribers.
@@ -177,7 +202,7 @@ func validStatistic(s string) bool {
 	return slices.Contains(statistics, s) || percentileRe.MatchString(s)
 }
 
-func (e *Environment) validateMonitoring(c *problems) {
+func (e *Environment) validateMonitoring(c *fileProblems) {
 	m := e.Monitoring
 	if len(m.AlertEmails) > MaxAlertEmails {
 		c.add("monitoring.alert_emails", len(m.AlertEmails), "at most %d addresses (a budget notification's limit); use a mailing list", MaxAlertEmails)
@@ -208,7 +233,7 @@ func (e *Environment) validateMonitoring(c *problems) {
 	}
 }
 
-func validateAlarm(c *problems, field string, k AlarmKey, a *AlarmSettings) {
+func validateAlarm(c *fileProblems, field string, k AlarmKey, a *AlarmSettings) {
 	if !(a.Threshold > 0) {
 		c.add(field+".threshold", a.Threshold, "a positive number")
 	}

@@ -1,8 +1,7 @@
 package config
 
 import (
-	"errors"
-	"strings"
+	"reflect"
 	"testing"
 )
 
@@ -68,72 +67,30 @@ func TestMonitoringBadInput(t *testing.T) {
 	}
 }
 
-// A file with several monitoring mistakes gets all of them at once.
-func TestMonitoringAllProblemsAtOnce(t *testing.T) {
-	body := minimal + "monitoring:\n  alert_emails: [nobody]\n  budget:\n    amount: 0.0\n" +
-		"  alarms:\n    ecs_cpu_high: {threshold: 0.0, statistic: mean, period_seconds: 7}\n"
-	_, err := Parse("envs/acme-dev.yaml", []byte(body))
-	var ps Problems
-	if !errors.As(err, &ps) {
-		t.Fatalf("err = %v, want Problems", err)
+// Every alarm gets complete settings; metric-math alarms have no statistic.
+func TestAlarmDefaults(t *testing.T) {
+	alarms := mustParse(t, minimal).Monitoring.Alarms
+	if n := reflect.TypeOf(Alarms{}).NumField(); len(AlarmKeys) != n || len(alarmDefaults) != n {
+		t.Fatalf("%d alarm keys and %d defaults for %d alarms", len(AlarmKeys), len(alarmDefaults), n)
 	}
-	var fields []string
-	for _, p := range ps {
-		fields = append(fields, p.Field)
-	}
-	got := strings.Join(fields, " ")
-	// amount 0 and threshold 0 mean "not set": the defaults apply.
-	for _, want := range []string{"monitoring.alert_emails[0]", "monitoring.alarms.ecs_cpu_high.statistic", "monitoring.alarms.ecs_cpu_high.period_seconds"} {
-		if !strings.Contains(got, want) {
-			t.Errorf("problems %s lack %s", got, want)
-		}
-	}
-}
-
-func TestMonitoringDefaults(t *testing.T) {
-	dev, err := Parse("envs/acme-dev.yaml", []byte(minimal))
-	if err != nil {
-		t.Fatal(err)
-	}
-	prod, err := Parse("envs/acme-prod.yaml", []byte(minimal+"tier: production\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := dev.Monitoring
-	if !*m.CompositeAlarms || !*m.Budget.Enabled || m.Budget.Currency != "USD" || len(m.AlertEmails) != 0 || m.WebhookURL != "" {
-		t.Errorf("development monitoring defaults %+v", m)
-	}
-	if m.Budget.Amount != 200 || prod.Monitoring.Budget.Amount != 800 {
-		t.Errorf("budget %v (dev) / %v (prod), want 200 / 800", m.Budget.Amount, prod.Monitoring.Budget.Amount)
-	}
-	if m.LogRetentionDays != 30 || prod.Monitoring.LogRetentionDays != 365 {
-		t.Errorf("log retention %d (dev) / %d (prod), want 30 / 365", m.LogRetentionDays, prod.Monitoring.LogRetentionDays)
-	}
-	// The seed's ECS alarm: 80 % for 2 x 2 minutes.
-	if cpu := m.Alarms.ECSCPUHigh; cpu != (AlarmSettings{Threshold: 80, Statistic: "Average", PeriodSeconds: 120, EvaluationPeriods: 2, DatapointsToAlarm: 2}) {
-		t.Errorf("ecs_cpu_high defaults %+v", cpu)
-	}
-	// Every alarm gets complete, valid settings.
 	for _, k := range AlarmKeys {
-		a := m.Alarms.Alarm(k)
-		if a.Threshold <= 0 || a.PeriodSeconds <= 0 || a.EvaluationPeriods < 1 || a.DatapointsToAlarm < 1 {
-			t.Errorf("%s defaults incomplete: %+v", k, a)
-		}
-		if _, fixed := metricMathAlarms[k]; fixed != (a.Statistic == "") {
-			t.Errorf("%s statistic %q: metric-math alarms have none, others one", k, a.Statistic)
-		}
+		t.Run(string(k), func(t *testing.T) {
+			a := alarms.Alarm(k)
+			if a.Threshold <= 0 || a.PeriodSeconds <= 0 || a.EvaluationPeriods < 1 || a.DatapointsToAlarm < 1 {
+				t.Errorf("defaults incomplete: %+v", a)
+			}
+			if _, fixed := metricMathAlarms[k]; fixed != (a.Statistic == "") {
+				t.Errorf("statistic %q: metric-math alarms have none, others one", a.Statistic)
+			}
+			if _, ok := alarmDefaults[k]; !ok {
+				t.Error("no entry in alarmDefaults")
+			}
+		})
 	}
-	// A file's setting wins over the default, the rest stays defaulted.
-	env, err := Parse("envs/acme-dev.yaml", []byte(minimal+"monitoring:\n  log_retention_days: 90\n  alarms:\n    replica_lag_high:\n      threshold: 30\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if lag := env.Monitoring.Alarms.ReplicaLagHigh; lag.Threshold != 30 || lag.PeriodSeconds != 60 || lag.Statistic != "Maximum" {
-		t.Errorf("replica_lag_high %+v, want threshold 30 and the other defaults", lag)
-	}
-	// Log groups follow monitoring.log_retention_days unless set themselves.
-	if env.Network.FlowLogRetentionDays != 90 {
-		t.Errorf("flow log retention %d, want monitoring.log_retention_days 90", env.Network.FlowLogRetentionDays)
+	// Alarm addresses the field of its key: a setting lands where it is read.
+	env := mustParse(t, minimal+"monitoring:\n  alarms:\n    db_connections_high:\n      threshold: 123\n")
+	if a := env.Monitoring.Alarms; a.Alarm(AlarmDBConnectionsHigh).Threshold != 123 || a.DBConnectionsHigh.Threshold != 123 {
+		t.Errorf("db_connections_high %+v, want threshold 123", a.DBConnectionsHigh)
 	}
 }
 
@@ -144,8 +101,10 @@ func TestValidEmail(t *testing.T) {
 		"ops@@acme.example": false, "ops@acme..example": false, "ops@-acme.example": false,
 		"Ops <ops@acme.example>": false, "ops@acme.example\n": false,
 	} {
-		if got := ValidEmail(addr); got != want {
-			t.Errorf("ValidEmail(%q) = %v, want %v", addr, got, want)
-		}
+		t.Run(addr, func(t *testing.T) {
+			if got := ValidEmail(addr); got != want {
+				t.Errorf("ValidEmail(%q) = %v, want %v", addr, got, want)
+			}
+		})
 	}
 }

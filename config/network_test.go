@@ -1,22 +1,10 @@
 package config
 
 import (
-	"errors"
+	"fmt"
 	"slices"
-	"strings"
 	"testing"
 )
-
-// parseEnv parses an environment file body named acme-test.yaml.
-func parseEnv(t *testing.T, body string) (*Environment, Problems) {
-	t.Helper()
-	env, err := Parse("acme-test.yaml", []byte(body))
-	var ps Problems
-	if err != nil && !errors.As(err, &ps) {
-		t.Fatalf("not a Problems error: %v", err)
-	}
-	return env, ps
-}
 
 // Bad network input: each case names the field, the value and what is
 // allowed; nothing else is reported.
@@ -130,34 +118,7 @@ func TestNetworkBadInput(t *testing.T) {
 			want: []string{"required for eu-central-2", "describe-managed-prefix-lists --region eu-central-2"},
 		},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			_, ps := parseEnv(t, minimal+tc.body)
-			if len(ps) != 1 {
-				t.Fatalf("%d problems, want 1:\n%v", len(ps), ps)
-			}
-			p := ps[0]
-			if p.File != "acme-test.yaml" || p.Field != tc.field || p.Value != tc.value {
-				t.Errorf("problem %s, want file acme-test.yaml, field %s, value %q", p, tc.field, tc.value)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(p.Want, w) {
-					t.Errorf("problem %q lacks %q", p.Want, w)
-				}
-			}
-		})
-	}
-}
-
-// Every problem of a file comes back at once.
-func TestNetworkAllProblemsAtOnce(t *testing.T) {
-	_, ps := parseEnv(t, minimal+"secondary:\n  cidr: 10.0.0.0/16\nnetwork:\n  interface_endpoints: [nope, 10.0.0.0/16]\n  load_balancer_ingress: everyone\n")
-	var fields []string
-	for _, p := range ps {
-		fields = append(fields, p.Field)
-	}
-	want := []string{"secondary.cidr", "network.interface_endpoints[0]", "network.interface_endpoints[1]", "network.load_balancer_ingress"}
-	if !slices.Equal(fields, want) {
-		t.Errorf("fields %v, want %v", fields, want)
+		t.Run(tc.name, func(t *testing.T) { expectProblem(t, minimal+tc.body, tc.field, tc.value, tc.want) })
 	}
 }
 
@@ -188,10 +149,7 @@ func TestNetworkDefaults(t *testing.T) {
 			endpoints: []string{}, internet: true, ingress: IngressCloudFront, port: 80, primaryPL: "pl-3b927c52", secondaryPL: "pl-0123456789abcdef0"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			env, ps := parseEnv(t, minimal+tc.body)
-			if len(ps) > 0 {
-				t.Fatalf("unexpected problems: %v", ps)
-			}
+			env := mustParse(t, minimal+tc.body)
 			n := env.Network
 			if !slices.Equal(n.InterfaceEndpoints, tc.endpoints) || n.InterfaceEndpoints == nil {
 				t.Errorf("interface_endpoints %#v, want %#v", n.InterfaceEndpoints, tc.endpoints)
@@ -235,13 +193,40 @@ func TestCloudFrontPrefixListTable(t *testing.T) {
 // The example environments load: production has the endpoints and no
 // internet egress from the app tier.
 func TestExampleEnvironmentsNetwork(t *testing.T) {
-	envs, err := LoadDir("environments", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, env := range envs {
+	for _, env := range shipped(t) {
 		if env.Production() && (len(env.Network.InterfaceEndpoints) == 0 || *env.Network.AppInternetEgress) {
 			t.Errorf("%s: production without interface endpoints or with app internet egress", env.ID())
 		}
+	}
+}
+
+// The subnet rule: one quarter of the VPC per tier, AZ index within it.
+func TestLayout(t *testing.T) {
+	r := Region{Region: "us-east-1", CIDR: "10.0.0.0/16", AZs: []string{"us-east-1a", "us-east-1b", "us-east-1c"}}
+	got := r.Layout()
+	want := []Subnets{
+		{"us-east-1a", "10.0.0.0/20", "10.0.64.0/20", "10.0.128.0/20"},
+		{"us-east-1b", "10.0.16.0/20", "10.0.80.0/20", "10.0.144.0/20"},
+		{"us-east-1c", "10.0.32.0/20", "10.0.96.0/20", "10.0.160.0/20"},
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("AZ %d: %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	small := Region{Region: "us-east-1", CIDR: "192.168.4.0/24", AZs: []string{"us-east-1a", "us-east-1b"}}
+	if s := small.Layout()[1]; s.Database != "192.168.4.144/28" {
+		t.Errorf("/24 VPC database subnet of AZ 2 = %s, want 192.168.4.144/28", s.Database)
+	}
+}
+
+// An environment's stacks may use its two regions and the edge region.
+func TestRegions(t *testing.T) {
+	env, err := Parse("envs/acme-dev.yaml", []byte(minimal+"primary:\n  region: eu-west-1\n  cidr: 10.0.0.0/16\nsecondary:\n  region: us-east-1\n  cidr: 10.1.0.0/16\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(env.Regions()); got != "[eu-west-1 us-east-1]" {
+		t.Errorf("regions %s, want [eu-west-1 us-east-1]", got)
 	}
 }

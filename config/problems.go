@@ -33,19 +33,33 @@ func (ps Problems) Error() string {
 	return fmt.Sprintf("%d problem(s) in the environment config:\n%s", len(ps), strings.Join(lines, "\n"))
 }
 
-// problems collects Problems for one file.
-type problems struct {
+// fileProblems collects the Problems of one file.
+type fileProblems struct {
 	file string
 	list Problems
 }
 
-func (c *problems) add(field string, value any, format string, args ...any) {
+func (c *fileProblems) add(field string, value any, format string, args ...any) {
 	c.list = append(c.list, Problem{File: c.file, Field: field, Value: fmt.Sprint(value), Want: fmt.Sprintf(format, args...)})
+}
+
+// between checks that an integer setting lies from lo to hi (unit).
+func (c *fileProblems) between(field string, v, lo, hi int, unit string) {
+	if v < lo || v > hi {
+		c.add(field, v, "%d to %d %s", lo, hi, unit)
+	}
+}
+
+// customer checks the customer part of a file name, <customer>-<rest>.yaml.
+func (c *fileProblems) customer(name, rest string) {
+	if !customerRe.MatchString(name) {
+		c.add("(file name) customer", name, "the customer part of <customer>-%s.yaml must be 2-12 lower-case letters and digits, starting with a letter", rest)
+	}
 }
 
 // emails checks a list of e-mail addresses (field[i]): each a plain
 // address (ValidEmail), each once; want says what is allowed.
-func (c *problems) emails(field string, list []string, want string) {
+func (c *fileProblems) emails(field string, list []string, want string) {
 	seen := map[string]bool{}
 	for i, a := range list {
 		f := fmt.Sprintf("%s[%d]", field, i)

@@ -68,3 +68,18 @@ func (e *Environment) Regions() []string {
 	slices.Sort(regions)
 	return slices.Compact(regions)
 }
+
+// ShortRegion abbreviates a region for names: us-east-1 -> use1,
+// ap-southeast-2 -> apse2.
+func ShortRegion(region string) string {
+	parts := strings.Split(region, "-")
+	if len(parts) != 3 {
+		return region
+	}
+	dir := map[string]string{"east": "e", "west": "w", "north": "n", "south": "s", "central": "c",
+		"northeast": "ne", "southeast": "se", "northwest": "nw", "southwest": "sw"}[parts[1]]
+	if dir == "" {
+		dir = parts[1][:1]
+	}
+	return parts[0][:2] + dir + parts[2]
+}

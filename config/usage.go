@@ -1,6 +1,9 @@
 package config
 
-import "math"
+import (
+	"math"
+	"reflect"
+)
 
 // Usage is what the cost estimate assumes about how much the environment is
 // used: a plan tells what is deployed, not how many requests it serves.
@@ -66,59 +69,50 @@ type UsageValues struct {
 	StorageGB, ExtraBackupGB float64
 }
 
-// usageFields pairs each key with its setting and default, for defaults and
-// validation in one place.
-func (u *Usage) fields() []struct {
+// usageField is one key of the usage section with its setting and default.
+type usageField struct {
 	key string
 	v   **float64
 	def float64
-} {
-	d := UsageDefaults
-	return []struct {
-		key string
-		v   **float64
-		def float64
-	}{
-		{"requests_millions", &u.RequestsMillions, d.RequestsMillions},
-		{"cdn_transfer_gb", &u.CDNTransferGB, d.CDNTransferGB},
-		{"load_balancer_lcus", &u.LoadBalancerLCUs, d.LoadBalancerLCUs},
-		{"nat_processed_gb", &u.NATProcessedGB, d.NATProcessedGB},
-		{"endpoint_processed_gb", &u.EndpointProcessedGB, d.EndpointProcessedGB},
-		{"log_ingestion_gb", &u.LogIngestionGB, d.LogIngestionGB},
-		{"inter_region_gb", &u.InterRegionGB, d.InterRegionGB},
-		{"builds_per_month", &u.BuildsPerMonth, d.BuildsPerMonth},
-		{"build_minutes", &u.BuildMinutes, d.BuildMinutes},
-		{"container_insights_metrics", &u.ContainerInsightsMetrics, d.ContainerInsightsMetrics},
-		{"storage_gb", &u.StorageGB, d.StorageGB},
-		{"extra_backup_gb", &u.ExtraBackupGB, d.ExtraBackupGB},
+}
+
+// fields pairs each key with its setting and its default, the UsageValues
+// field of the same name, for defaults and validation in one place.
+func (u *Usage) fields() []usageField {
+	defaults := reflect.ValueOf(UsageDefaults)
+	settings := reflect.ValueOf(u).Elem()
+	var out []usageField
+	for _, k := range yamlKeysOf(settings.Type()) {
+		name := settings.Type().Field(k.index).Name
+		out = append(out, usageField{k.name, settings.Field(k.index).Addr().Interface().(**float64), defaults.FieldByName(name).Float()})
 	}
+	return out
 }
 
 func (u *Usage) applyDefaults() {
 	for _, f := range u.fields() {
-		if *f.v == nil {
-			def := f.def
-			*f.v = &def
-		}
+		setDefault(f.v, ptr(f.def))
 	}
 }
 
 // Values returns the resolved figures (defaults for any left unset).
-func (u Usage) Values() UsageValues {
-	u.applyDefaults()
-	return UsageValues{
-		RequestsMillions: *u.RequestsMillions, CDNTransferGB: *u.CDNTransferGB, LoadBalancerLCUs: *u.LoadBalancerLCUs,
-		NATProcessedGB: *u.NATProcessedGB, EndpointProcessedGB: *u.EndpointProcessedGB, LogIngestionGB: *u.LogIngestionGB,
-		InterRegionGB: *u.InterRegionGB, BuildsPerMonth: *u.BuildsPerMonth, BuildMinutes: *u.BuildMinutes,
-		ContainerInsightsMetrics: *u.ContainerInsightsMetrics, StorageGB: *u.StorageGB, ExtraBackupGB: *u.ExtraBackupGB,
+func (u *Usage) Values() UsageValues {
+	resolved := *u
+	resolved.applyDefaults()
+	var out UsageValues
+	values := reflect.ValueOf(&out).Elem()
+	settings := reflect.ValueOf(resolved)
+	for i := range settings.NumField() {
+		values.FieldByName(settings.Type().Field(i).Name).SetFloat(*settings.Field(i).Interface().(*float64))
 	}
+	return out
 }
 
 // maxUsage bounds every figure: far beyond what this platform is sized
 // for, so a typo (an extra zero or three) is caught.
 const maxUsage = 1e7
 
-func (e *Environment) validateUsage(c *problems) {
+func (e *Environment) validateUsage(c *fileProblems) {
 	for _, f := range e.Usage.fields() {
 		if *f.v == nil {
 			continue

@@ -29,14 +29,8 @@ func TestUsageBadInput(t *testing.T) {
 // Defaults fill what the file leaves out, the same at every tier; a zero
 // is a setting, not "unset".
 func TestUsageDefaults(t *testing.T) {
-	dev, err := Parse("envs/acme-dev.yaml", []byte(minimal+"usage:\n  nat_processed_gb: 0\n  requests_millions: 2.5\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	prod, err := Parse("envs/acme-prod.yaml", []byte(minimal+"tier: production\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	dev := mustParse(t, minimal+"usage:\n  nat_processed_gb: 0\n  requests_millions: 2.5\n")
+	prod := mustParse(t, minimal+"tier: production\n")
 	want := UsageDefaults
 	want.NATProcessedGB, want.RequestsMillions = 0, 2.5
 	if got := dev.Usage.Values(); got != want {
@@ -68,11 +62,7 @@ func TestUsageDocumented(t *testing.T) {
 	for _, r := range rows {
 		body += "  " + r[1] + ": " + r[2] + "\n"
 	}
-	env, err := Parse("envs/acme-dev.yaml", []byte(body))
-	if err != nil {
-		t.Fatalf("documented usage keys: %v", err)
-	}
-	if got := env.Usage.Values(); got != UsageDefaults {
+	if got := mustParse(t, body).Usage.Values(); got != UsageDefaults {
 		t.Errorf("documented defaults %+v, code's %+v", got, UsageDefaults)
 	}
 	// The documented example is a valid usage section.
