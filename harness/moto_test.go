@@ -22,7 +22,13 @@ func TestMotoPatchesNeededAndApplied(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]bool{"rds-promote-read-replica-detaches": true, "rds-delete-cross-region-replica": true, "rds-unique-dbi-resource-id": true}
+	want := map[string]bool{}
+	for _, name := range []string{
+		"rds-promote-read-replica-detaches", "rds-delete-cross-region-replica", "rds-unique-dbi-resource-id",
+		"codebuild-pipeline-project-without-location", "codebuild-delete-project-by-arn",
+	} {
+		want[name] = true
+	}
 	for _, p := range patches {
 		if !want[p.Patch] {
 			t.Errorf("patch %s is not known to this test", p.Patch)

@@ -182,6 +182,87 @@ def _unique_dbi_resource_id_probe():
         return len(ids) == 3
 
 
+@patch(
+    "codebuild-pipeline-project-without-location",
+    "CreateProject with source and artifacts of type CODEPIPELINE and no location: created "
+    "(the pipeline hands the build its input and takes its output; moto demands a location)",
+)
+def _codebuild_pipeline_without_location():
+    from moto.codebuild import responses
+
+    validate_source = responses._validate_required_params_source
+    validate_artifacts = responses._validate_required_params_artifacts
+
+    def source(source):
+        if source.get("type") in ("CODEPIPELINE", "NO_SOURCE") and not source.get("location"):
+            return
+        validate_source(source)
+
+    def artifacts(artifacts):
+        if artifacts.get("type") == "CODEPIPELINE" and not artifacts.get("location"):
+            return
+        validate_artifacts(artifacts)
+
+    responses._validate_required_params_source = source
+    responses._validate_required_params_artifacts = artifacts
+
+
+def _codebuild_project(client, name, **source):
+    """Creates CodeBuild project name: a CODEPIPELINE project unless source
+    names another source (then without artifacts)."""
+    artifacts = {"type": "CODEPIPELINE"} if not source else {"type": "NO_ARTIFACTS"}
+    return client.create_project(
+        name=name, source=source or {"type": "CODEPIPELINE"}, artifacts=artifacts,
+        environment={"type": "LINUX_CONTAINER", "image": "probe", "computeType": "BUILD_GENERAL1_SMALL"},
+        serviceRole="arn:aws:iam::123456789012:role/probe",
+    )["project"]
+
+
+@probe
+def _codebuild_pipeline_without_location_probe():
+    import boto3
+    from moto import mock_aws
+
+    with mock_aws():
+        client = boto3.client("codebuild", region_name="us-east-1")
+        try:
+            _codebuild_project(client, "probe")
+        except Exception:
+            return False
+        return len(client.batch_get_projects(names=["probe"])["projects"]) == 1
+
+
+@patch(
+    "codebuild-delete-project-by-arn",
+    "DeleteProject named by its ARN (as the AWS provider deletes): the project is gone "
+    "(moto looks the ARN up as a name and keeps the project)",
+)
+def _codebuild_delete_by_arn():
+    from moto.codebuild.models import CodeBuildBackend
+
+    original = CodeBuildBackend.delete_project
+
+    def delete_project(self, project_name):
+        for name, project in list(self.codebuild_projects.items()):
+            if project.arn == project_name:
+                project_name = name
+        original(self, project_name)
+
+    CodeBuildBackend.delete_project = delete_project
+
+
+@probe
+def _codebuild_delete_by_arn_probe():
+    import boto3
+    from moto import mock_aws
+
+    with mock_aws():
+        client = boto3.client("codebuild", region_name="us-east-1")
+        project = _codebuild_project(client, "probe", type="S3", location="probe-bucket/source.zip")
+        client.delete_project(name=project["arn"])
+        return client.list_projects()["projects"] == []
+
+
 def apply_all():
     for p in PATCHES:
         p["apply"]()
