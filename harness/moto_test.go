@@ -26,6 +26,8 @@ func TestMotoPatchesNeededAndApplied(t *testing.T) {
 	for _, name := range []string{
 		"rds-promote-read-replica-detaches", "rds-delete-cross-region-replica", "rds-unique-dbi-resource-id",
 		"codebuild-pipeline-project-without-location", "codebuild-delete-project-by-arn",
+		"codepipeline-epoch-timestamps", "codecommit-repository-metadata", "cloudwatch-put-composite-alarm",
+		"cloudfront-origin-group-target", "application-autoscaling-tags", "budgets-tags-and-subscribers",
 	} {
 		want[name] = true
 	}
