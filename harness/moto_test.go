@@ -28,6 +28,7 @@ func TestMotoPatchesNeededAndApplied(t *testing.T) {
 		"codebuild-pipeline-project-without-location", "codebuild-delete-project-by-arn",
 		"codepipeline-epoch-timestamps", "codecommit-repository-metadata", "cloudwatch-put-composite-alarm",
 		"cloudfront-origin-group-target", "application-autoscaling-tags", "budgets-tags-and-subscribers",
+		"cloudtrail-trail-by-arn",
 	} {
 		want[name] = true
 	}

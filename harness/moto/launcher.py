@@ -602,6 +602,45 @@ def _budgets_tags_and_subscribers_probe():
         return found == [{"Key": "Name", "Value": "probe"}] and subs == [subscriber]
 
 
+@patch(
+    "cloudtrail-trail-by-arn",
+    "StartLogging, StopLogging and DeleteTrail of a trail named by its ARN (as the AWS provider names "
+    "it): applied to that trail (moto looks the ARN up as a name: StartLogging fails, DeleteTrail keeps it)",
+)
+def _cloudtrail_trail_by_arn():
+    from moto.cloudtrail.models import CloudTrailBackend
+
+    def named(method):
+        def by_name_or_arn(self, name):
+            for trail_name, trail in self.trails.items():
+                if trail.arn == name:
+                    name = trail_name
+            return method(self, name)
+
+        return by_name_or_arn
+
+    for method in ("start_logging", "stop_logging", "delete_trail"):
+        setattr(CloudTrailBackend, method, named(getattr(CloudTrailBackend, method)))
+
+
+@probe
+def _cloudtrail_trail_by_arn_probe():
+    import boto3
+    from moto import mock_aws
+
+    with mock_aws():
+        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="probe-trail")
+        client = boto3.client("cloudtrail", region_name="us-east-1")
+        arn = client.create_trail(Name="probe", S3BucketName="probe-trail")["TrailARN"]
+        try:
+            client.start_logging(Name=arn)
+            logging = client.get_trail_status(Name=arn)["IsLogging"]
+            client.delete_trail(Name=arn)
+        except Exception:
+            return False
+        return logging and client.describe_trails()["trailList"] == []
+
+
 def apply_all():
     for p in PATCHES:
         p["apply"]()
