@@ -2,6 +2,9 @@ package harness
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -43,5 +46,15 @@ func TestMotoPatchesNeededAndApplied(t *testing.T) {
 	}
 	if len(want) > 0 {
 		t.Errorf("patches not checked: %v", want)
+	}
+	// The emulator page lists every patch with what it restores.
+	doc, err := os.ReadFile(filepath.Join("..", "docs", "emulator.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range patches {
+		if !strings.Contains(string(doc), "| `"+p.Patch+"` |") {
+			t.Errorf("docs/emulator.md does not list patch %s", p.Patch)
+		}
 	}
 }

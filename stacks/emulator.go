@@ -49,6 +49,12 @@ var emulatorIgnoreChanges = map[string][]string{
 	"aws_s3_bucket_notification":              {"eventbridge"},
 	// moto answers alias/aws/s3 for the project's key.
 	"aws_codebuild_project": {"encryption_key"},
+	// Neither Performance Insights nor enhanced monitoring are kept.
+	"aws_db_instance": {"performance_insights_enabled", "performance_insights_kms_key_id", "performance_insights_retention_period",
+		"monitoring_interval", "monitoring_role_arn"},
+	// DescribeDBParameters answers without the parameters' source, so the
+	// set ones do not read back as set.
+	"aws_db_parameter_group": {"parameter"},
 }
 
 // metricHealthCheckIgnore are attributes of CLOUDWATCH_METRIC health checks
