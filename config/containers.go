@@ -53,8 +53,7 @@ type Service struct {
 	// in production, 70 otherwise.
 	SpotPercent *int `yaml:"spot_percent"`
 	// Autoscaling switches the scalable target and its policies on.
-	// Default true; acme-local turns it off (moto lacks Application Auto
-	// Scaling's ListTagsForResource, see docs/containers.md).
+	// Default true.
 	Autoscaling *bool `yaml:"autoscaling"`
 	// Auto scaling: target tracking on CPU, memory and ALB requests per
 	// target, with these cooldowns.

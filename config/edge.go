@@ -80,7 +80,7 @@ type CDN struct {
 	PriceClass string `yaml:"price_class"`
 	// OriginFailover sends a GET/HEAD/OPTIONS request that the primary
 	// answers with a 5xx (or not at all) to the secondary region (an origin
-	// group). Default true; acme-local turns it off (see docs/edge.md).
+	// group). Default true.
 	OriginFailover *bool `yaml:"origin_failover"`
 	// OriginVerifyHeader makes CloudFront send a secret header that the load
 	// balancers require: anything else reaching them directly gets a 403
