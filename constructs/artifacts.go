@@ -24,15 +24,11 @@ type ArtifactBucketProps struct {
 	// RetentionDays before artifacts (and replaced versions) expire; access
 	// logs are kept as long.
 	RetentionDays int
-	// ForceDestroy lets a destroy empty the buckets (development and the
-	// emulator).
+	// ForceDestroy lets a destroy empty the buckets (not in production).
 	ForceDestroy bool
 	// EventBridge sends object events to EventBridge (an S3 source
 	// triggers the pipeline that way).
 	EventBridge bool
-	// EmulatorIgnoreChanges lists notification attributes an emulator does
-	// not store ("eventbridge" on moto), so re-plans stay clean there.
-	EmulatorIgnoreChanges []string
 }
 
 // ArtifactBucket is a versioned, SSE-KMS, private, TLS-only bucket with
@@ -73,14 +69,9 @@ func NewArtifactBucket(scope cdk.Construct, id string, p *ArtifactBucketProps) *
 		RetentionDays: p.RetentionDays,
 	}, p.Name, p.Account)
 	if p.EventBridge {
-		var lc *cdktf.TerraformResourceLifecycle
-		if len(p.EmulatorIgnoreChanges) > 0 {
-			lc = &cdktf.TerraformResourceLifecycle{IgnoreChanges: strs(p.EmulatorIgnoreChanges...)}
-		}
 		s3bucketnotification.NewS3BucketNotification(c, str("notifications"), &s3bucketnotification.S3BucketNotificationConfig{
 			Bucket:      bucket.ID,
 			Eventbridge: boolp(true),
-			Lifecycle:   lc,
 		})
 	}
 	return &ArtifactBucket{Construct: c, BucketRef: BucketRef{Name: bucket.Bucket.Bucket(), Arn: bucket.Arn, KeyArn: p.KeyArn, Versioning: bucket.Versioning}, LogBucket: logs.Bucket.Bucket()}
@@ -146,9 +137,6 @@ type BucketReplicationProps struct {
 	// DestinationRegion is where the replicas are re-encrypted with the
 	// destination bucket's key.
 	DestinationRegion string
-	// EmulatorIgnoreChanges lists rule attributes an emulator does not
-	// store ("rule" on moto), so re-plans stay clean there.
-	EmulatorIgnoreChanges []string
 }
 
 // BucketReplication is the replication rule and the role S3 replicates with.
@@ -173,10 +161,6 @@ func NewBucketReplication(scope cdk.Construct, id string, p *BucketReplicationPr
 		Name:   str("replicate"),
 		Policy: ReplicationPolicy(src, dst, *p.Source.KeyArn, *p.Destination.KeyArn, p.SourceRegion, p.DestinationRegion).JSON(),
 	})
-	var lc *cdktf.TerraformResourceLifecycle
-	if len(p.EmulatorIgnoreChanges) > 0 {
-		lc = &cdktf.TerraformResourceLifecycle{IgnoreChanges: strs(p.EmulatorIgnoreChanges...)}
-	}
 	deps := []cdktf.ITerraformDependable{p.Destination.Versioning}
 	if p.SourceInStack {
 		deps = append(deps, p.Source.Versioning)
@@ -198,7 +182,6 @@ func NewBucketReplication(scope cdk.Construct, id string, p *BucketReplicationPr
 				EncryptionConfiguration: &s3bucketreplicationconfiguration.S3BucketReplicationConfigurationRuleDestinationEncryptionConfiguration{ReplicaKmsKeyId: p.Destination.KeyArn},
 			},
 		}},
-		Lifecycle: lc,
 		// Both buckets must be versioned before a rule is accepted. The
 		// source lives in an upstream stack (applied, so versioned, first):
 		// a dependency across stacks cannot be expressed in depends_on.

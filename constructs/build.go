@@ -8,7 +8,6 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/codebuildproject"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
-	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
 // BuildProjectProps configures the CodeBuild project that builds, tests and
@@ -38,13 +37,6 @@ type BuildProjectProps struct {
 	// LogsKeyArn encrypts the build's log group.
 	LogsKeyArn       *string
 	LogRetentionDays int
-	// EmulatorSourceLocation fills source and artifact locations that an
-	// emulator insists on (moto rejects a CODEPIPELINE project without);
-	// AWS ignores them for pipeline projects. "" on AWS.
-	EmulatorSourceLocation string
-	// EmulatorIgnoreChanges lists project attributes an emulator does not
-	// store ("encryption_key" on moto).
-	EmulatorIgnoreChanges []string
 }
 
 // BuildProject is a privileged (Docker) CodeBuild project whose source and
@@ -78,24 +70,14 @@ func NewBuildProject(scope cdk.Construct, id string, p *BuildProjectProps) *Buil
 	for _, k := range keys {
 		vars = append(vars, &codebuildproject.CodebuildProjectEnvironmentEnvironmentVariable{Name: str(k), Value: str(p.Variables[k])})
 	}
-	source := &codebuildproject.CodebuildProjectSource{Type: str("CODEPIPELINE"), Buildspec: str(p.Buildspec)}
-	artifacts := &codebuildproject.CodebuildProjectArtifacts{Type: str("CODEPIPELINE")}
-	if p.EmulatorSourceLocation != "" {
-		source.Location = str(p.EmulatorSourceLocation)
-		artifacts.Location = str(p.EmulatorSourceLocation)
-	}
-	var lc *cdktf.TerraformResourceLifecycle
-	if len(p.EmulatorIgnoreChanges) > 0 {
-		lc = &cdktf.TerraformResourceLifecycle{IgnoreChanges: strs(p.EmulatorIgnoreChanges...)}
-	}
 	project := codebuildproject.NewCodebuildProject(c, str("project"), &codebuildproject.CodebuildProjectConfig{
 		Name:          str(p.Name),
 		Description:   str("Builds, tests and pushes the image; writes one image definitions file per deploy target"),
 		ServiceRole:   role.Arn(),
 		BuildTimeout:  num(p.TimeoutMinutes),
 		EncryptionKey: p.ArtifactKeyArn,
-		Source:        source,
-		Artifacts:     artifacts,
+		Source:        &codebuildproject.CodebuildProjectSource{Type: str("CODEPIPELINE"), Buildspec: str(p.Buildspec)},
+		Artifacts:     &codebuildproject.CodebuildProjectArtifacts{Type: str("CODEPIPELINE")},
 		Environment: &codebuildproject.CodebuildProjectEnvironment{
 			Type:        str("LINUX_CONTAINER"),
 			ComputeType: str(p.ComputeType),
@@ -108,8 +90,7 @@ func NewBuildProject(scope cdk.Construct, id string, p *BuildProjectProps) *Buil
 		LogsConfig: &codebuildproject.CodebuildProjectLogsConfig{
 			CloudwatchLogs: &codebuildproject.CodebuildProjectLogsConfigCloudwatchLogs{GroupName: logs.Name()},
 		},
-		Tags:      nameTag(p.Name),
-		Lifecycle: lc,
+		Tags: nameTag(p.Name),
 	})
 	return &BuildProject{Construct: c, Name: project.Name(), Arn: project.Arn(), RoleArn: role.Arn(), RoleName: role.Name()}
 }

@@ -10,8 +10,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
-// AWS managed CloudFront policies, referenced by id: nothing to create
-// (and nothing an emulator without the policy APIs must know).
+// AWS managed CloudFront policies, referenced by id: nothing to create.
 const (
 	// CachePolicyUseOriginCacheControl caches only what the origin marks
 	// cacheable (default TTL 0), keyed by path, Host and cookies.
@@ -89,11 +88,6 @@ type CDNProps struct {
 	LogBucket        string
 	LogRetentionDays int
 	ForceDestroyLogs bool
-	// EmulatorFillsLegacyFields is for moto 5.2.1, which reads back the
-	// legacy forwarded_values of every behaviour and the default viewer
-	// certificate flag although the distribution sets neither: they are
-	// then ignored, so a re-plan is clean. Never set against AWS.
-	EmulatorFillsLegacyFields bool
 }
 
 // CDN is the distribution with its certificate and access log bucket.
@@ -213,13 +207,6 @@ func NewCDN(scope cdk.Construct, id string, p *CDNProps) *CDN {
 	}
 	if len(ordered) > 0 {
 		cfg.OrderedCacheBehavior = &ordered
-	}
-	if p.EmulatorFillsLegacyFields {
-		ignore := []string{"default_cache_behavior[0].forwarded_values", "viewer_certificate[0].cloudfront_default_certificate"}
-		for i := range ordered {
-			ignore = append(ignore, fmt.Sprintf("ordered_cache_behavior[%d].forwarded_values", i))
-		}
-		cfg.Lifecycle = &cdktf.TerraformResourceLifecycle{IgnoreChanges: strs(ignore...)}
 	}
 	dist := cloudfrontdistribution.NewCloudfrontDistribution(c, str("distribution"), cfg)
 	out.DistributionID, out.DomainName, out.HostedZoneID, out.Arn = dist.Id(), dist.DomainName(), dist.HostedZoneId(), dist.Arn()

@@ -63,9 +63,6 @@ type RepositoryMirrorProps struct {
 	// LogsKeyArn (a key of Region) encrypts the job's log group.
 	LogsKeyArn       *string
 	LogRetentionDays int
-	// EmulatorIgnoreChanges lists project attributes an emulator does not
-	// store ("encryption_key" on moto).
-	EmulatorIgnoreChanges []string
 }
 
 // RepositoryMirror is an EventBridge rule on the source repository's
@@ -105,10 +102,6 @@ func NewRepositoryMirror(scope cdk.Construct, id string, p *RepositoryMirrorProp
 	})
 	role := serviceRole(c, "role", p.Name, "Mirrors "+p.Name+" into its replica", "codebuild.amazonaws.com", p.Account,
 		MirrorPolicy(*p.Source.Arn, *p.SourceKeyArn, *p.Replica.Arn, *p.ReplicaKeyArn, *logs.Arn()))
-	var lc *cdktf.TerraformResourceLifecycle
-	if len(p.EmulatorIgnoreChanges) > 0 {
-		lc = &cdktf.TerraformResourceLifecycle{IgnoreChanges: strs(p.EmulatorIgnoreChanges...)}
-	}
 	project := codebuildproject.NewCodebuildProject(c, str("project"), &codebuildproject.CodebuildProjectConfig{
 		Provider:     p.Provider,
 		Name:         str(p.Name),
@@ -136,8 +129,7 @@ func NewRepositoryMirror(scope cdk.Construct, id string, p *RepositoryMirrorProp
 		LogsConfig: &codebuildproject.CodebuildProjectLogsConfig{
 			CloudwatchLogs: &codebuildproject.CodebuildProjectLogsConfigCloudwatchLogs{GroupName: logs.Name()},
 		},
-		Tags:      nameTag(p.Name),
-		Lifecycle: lc,
+		Tags: nameTag(p.Name),
 	})
 	pattern := EventPattern{
 		Source:     []string{"aws.codecommit"},

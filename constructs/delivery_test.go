@@ -389,6 +389,48 @@ func TestPipelineStages(t *testing.T) {
 	}
 }
 
+// A single-region pipeline (the standby one) has one artifact store, which
+// names no region: the provider refuses one there, while each store of a
+// cross-region pipeline must name its region.
+func TestPipelineStoreRegions(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		regions []string
+	}{
+		{"single-region", []string{"us-west-2"}},
+		{"cross-region", []string{"us-east-1", "us-west-2"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := synthJSON(t, func(stack cdktf.TerraformStack) {
+				var stores []ArtifactStore
+				for _, r := range tc.regions {
+					stores = append(stores, ArtifactStore{r, newBucket(stack, r, r)})
+				}
+				repo := NewCodeRepository(stack, "repo", &CodeRepositoryProps{Name: "acme-prod-app", KeyArn: stores[0].Bucket.KeyArn})
+				NewPipeline(stack, "pipeline", &PipelineProps{
+					Name: "acme-prod-app", Account: account, Region: tc.regions[0], Stores: stores,
+					Source:           PipelineSource{Repository: repo, RepositoryKeyArn: stores[0].Bucket.KeyArn, Branch: "main"},
+					BuildProjectName: jsii.String("build"), BuildProjectArn: jsii.String("arn:aws:codebuild:us-east-1:111111111111:project/build"),
+					ProductionStage:  StageDeployToProduction,
+					Production: []EcsDeployTarget{{Action: "deploy", Region: tc.regions[0], ClusterName: jsii.String("c"), ServiceName: jsii.String("app"),
+						FileName: "imagedefinitions.json", PassRoleArns: []*string{jsii.String("arn:aws:iam::111111111111:role/exec")}}},
+					NotificationTopicArn: jsii.String(alertTopicArn),
+				})
+			})
+			got := doc.only(t, "aws_codepipeline")["artifact_store"].([]any)
+			if len(got) != len(tc.regions) {
+				t.Fatalf("%d artifact stores, want %d", len(got), len(tc.regions))
+			}
+			for _, s := range got {
+				region, named := s.(map[string]any)["region"]
+				if named != (len(tc.regions) > 1) {
+					t.Errorf("store %v: region %q, want a region only in a cross-region pipeline", s, region)
+				}
+			}
+		})
+	}
+}
+
 // A push to the branch starts the pipeline through EventBridge; failures
 // and pending approvals reach the alert topic.
 func TestPipelineEvents(t *testing.T) {

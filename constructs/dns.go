@@ -66,9 +66,6 @@ type DNSProps struct {
 	HealthCheck      HealthCheckSpec
 	// Targets are the primary and the secondary load balancer.
 	Targets []FailoverTarget
-	// EmulatorIgnoreChanges lists health check attributes an emulator
-	// does not keep (never set against AWS).
-	EmulatorIgnoreChanges []string
 }
 
 // DNS is the hosted zone, a health check per region and the
@@ -141,9 +138,6 @@ func newHealthCheck(c cdk.Construct, p *DNSProps, t FailoverTarget) *string {
 		Type:             str(h.Type),
 		FailureThreshold: num(h.FailureThreshold),
 		Tags:             nameTag(name),
-	}
-	if len(p.EmulatorIgnoreChanges) > 0 {
-		cfg.Lifecycle = &cdktf.TerraformResourceLifecycle{IgnoreChanges: strs(p.EmulatorIgnoreChanges...)}
 	}
 	if h.Type == HealthCheckMetric {
 		if t.AlarmName == nil {

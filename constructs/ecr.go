@@ -26,7 +26,7 @@ type RepositoryProps struct {
 	KeepTaggedImages   int
 	UntaggedExpiryDays int
 	// ForceDelete lets a destroy delete a repository that still has images
-	// (development environments and the emulator).
+	// (not in production).
 	ForceDelete bool
 	// PullerRoleArns may pull images: the task execution roles that run
 	// them. The policy names them in an aws:PrincipalArn condition rather

@@ -205,7 +205,7 @@ func TestCDNOriginFailover(t *testing.T) {
 	}
 }
 
-// Without origin failover (the emulator has no origin groups) the default
+// Without origin failover the default
 // behaviour targets the primary origin with every method; a secret adds
 // the verify header, marked sensitive, to both origins; a given certificate
 // is used as is.

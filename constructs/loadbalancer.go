@@ -133,7 +133,7 @@ func NewLoadBalancer(scope cdk.Construct, id string, p *LoadBalancerProps) *Load
 
 	out.CertificateArn = certificate(c, p)
 	if out.CertificateArn == nil {
-		// No certificate: plain HTTP to the service (development, emulator).
+		// No certificate: plain HTTP to the service.
 		out.ForwardingListener = lblistener.NewLbListener(c, str("http"), &lblistener.LbListenerConfig{
 			LoadBalancerArn: alb.Arn(),
 			Port:            num(80),

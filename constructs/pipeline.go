@@ -126,12 +126,17 @@ func NewPipeline(scope cdk.Construct, id string, p *PipelineProps) *Pipeline {
 
 	var stores []*codepipeline.CodepipelineArtifactStore
 	for _, s := range p.Stores {
-		stores = append(stores, &codepipeline.CodepipelineArtifactStore{
+		store := &codepipeline.CodepipelineArtifactStore{
 			Type:          str("S3"),
 			Location:      s.Bucket.Name,
-			Region:        str(s.Region),
 			EncryptionKey: &codepipeline.CodepipelineArtifactStoreEncryptionKey{Type: str("KMS"), Id: s.Bucket.KeyArn},
-		})
+		}
+		// A store names its region only in a cross-region pipeline: the
+		// provider refuses a region on the one store of a single-region one.
+		if len(p.Stores) > 1 {
+			store.Region = str(s.Region)
+		}
+		stores = append(stores, store)
 	}
 	stages := []*codepipeline.CodepipelineStage{
 		stage(StageSource, sourceAction(p.Source)),

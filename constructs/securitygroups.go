@@ -7,7 +7,6 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupegressrule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
-	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
 // PostgresPort is the database tier's port.
@@ -40,11 +39,6 @@ type SecurityGroupsProps struct {
 	// address (through NAT); otherwise it reaches only the endpoints, S3 and
 	// the databases.
 	AppInternetEgress bool
-	// EmulatorDropsRuleDescriptions is for moto 5.2.1, which reads back no
-	// description for a rule that references a group or a prefix list: such
-	// rules then ignore description changes, so a re-plan is clean. Never
-	// set against AWS.
-	EmulatorDropsRuleDescriptions bool
 }
 
 // SecurityGroups are least-privilege groups, one per tier. Rules are
@@ -60,12 +54,8 @@ type SecurityGroups struct {
 // NewSecurityGroups creates the load balancer, app and database groups.
 func NewSecurityGroups(scope cdk.Construct, id string, p *SecurityGroupsProps) *SecurityGroups {
 	c := cdk.NewConstruct(scope, str(id))
-	quirk := func(r *rule) *rule {
-		r.ignoreDescription = p.EmulatorDropsRuleDescriptions && (r.peer != nil || r.prefixList != nil)
-		return r
-	}
-	in := func(id string, r *rule) { ingress(c, id, quirk(r)) }
-	out := func(id string, r *rule) { egress(c, id, quirk(r)) }
+	in := func(id string, r *rule) { ingress(c, id, r) }
+	out := func(id string, r *rule) { egress(c, id, r) }
 	group := func(tier, description string) *string {
 		return securitygroup.NewSecurityGroup(c, str(tier), &securitygroup.SecurityGroupConfig{
 			Name:        str(fmt.Sprintf("%s-%s", p.Name, tier)),
@@ -133,22 +123,13 @@ type rule struct {
 	peer        *string
 	prefixList  *string
 	description string
-	// ignoreDescription: see SecurityGroupsProps.EmulatorDropsRuleDescriptions.
-	ignoreDescription bool
-}
-
-func (r *rule) lifecycle() *cdktf.TerraformResourceLifecycle {
-	if !r.ignoreDescription {
-		return nil
-	}
-	return &cdktf.TerraformResourceLifecycle{IgnoreChanges: &[]*string{str("description")}}
 }
 
 func ingress(c cdk.Construct, id string, r *rule) {
 	cfg := &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
 		SecurityGroupId: r.group, IpProtocol: str("tcp"),
 		FromPort: num(r.port), ToPort: num(r.port), Description: str(r.description),
-		ReferencedSecurityGroupId: r.peer, PrefixListId: r.prefixList, Lifecycle: r.lifecycle(),
+		ReferencedSecurityGroupId: r.peer, PrefixListId: r.prefixList,
 	}
 	if r.cidr != "" {
 		cfg.CidrIpv4 = str(r.cidr)
@@ -160,7 +141,7 @@ func egress(c cdk.Construct, id string, r *rule) {
 	cfg := &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
 		SecurityGroupId: r.group, IpProtocol: str("tcp"),
 		FromPort: num(r.port), ToPort: num(r.port), Description: str(r.description),
-		ReferencedSecurityGroupId: r.peer, PrefixListId: r.prefixList, Lifecycle: r.lifecycle(),
+		ReferencedSecurityGroupId: r.peer, PrefixListId: r.prefixList,
 	}
 	if r.cidr != "" {
 		cfg.CidrIpv4 = str(r.cidr)

@@ -82,9 +82,6 @@ type ServiceProps struct {
 	// definition revision, so Terraform ignores the service's
 	// task_definition (an apply would otherwise roll a release back).
 	PipelineDeploys bool
-	// EmulatorIgnoreChanges adds service attributes an emulator cannot
-	// store (it reports them empty, and every plan would change them).
-	EmulatorIgnoreChanges []string
 
 	// Autoscaling adds the scalable target and the policies below.
 	Autoscaling bool
@@ -177,7 +174,6 @@ func NewService(scope cdk.Construct, id string, p *ServiceProps) *Service {
 	if p.PipelineDeploys {
 		ignore = append(ignore, "task_definition")
 	}
-	ignore = append(ignore, p.EmulatorIgnoreChanges...)
 	svc := ecsservice.NewEcsService(c, str("service"), &ecsservice.EcsServiceConfig{
 		Name:                     str(p.Name),
 		Cluster:                  p.ClusterArn,

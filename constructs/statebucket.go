@@ -28,9 +28,6 @@ type StateBucketsProps struct {
 	ForceDestroyLogs bool
 	// ReplicationRoleName is the IAM role S3 replicates with.
 	ReplicationRoleName string
-	// EmulatorIgnoreChanges lists replication rule attributes an emulator
-	// does not store ("rule" on moto), so re-plans stay clean there.
-	EmulatorIgnoreChanges []string
 }
 
 // StateBuckets are the state bucket and its replica: versioned, SSE-KMS with
@@ -81,14 +78,13 @@ func NewStateBuckets(scope cdk.Construct, id string, p *StateBucketsProps) *Stat
 		*side.ref = BucketRef{Name: b.Bucket.Bucket(), Arn: b.Arn, KeyArn: key.Arn, Versioning: b.Versioning}
 	}
 	NewBucketReplication(c, "replication", &BucketReplicationProps{
-		RoleName:              p.ReplicationRoleName,
-		Account:               p.Account,
-		Source:                &out.Primary,
-		SourceRegion:          p.Region,
-		Destination:           &out.Replica,
-		DestinationRegion:     p.ReplicaRegion,
-		SourceInStack:         true,
-		EmulatorIgnoreChanges: p.EmulatorIgnoreChanges,
+		RoleName:          p.ReplicationRoleName,
+		Account:           p.Account,
+		Source:            &out.Primary,
+		SourceRegion:      p.Region,
+		Destination:       &out.Replica,
+		DestinationRegion: p.ReplicaRegion,
+		SourceInStack:     true,
 	})
 	return out
 }

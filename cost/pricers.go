@@ -71,7 +71,6 @@ var freeTypes = map[string]bool{
 	"aws_route_table_association":                        true,
 	"aws_s3_bucket_lifecycle_configuration":              true,
 	"aws_s3_bucket_logging":                              true,
-	"aws_s3_bucket_notification":                         true,
 	"aws_s3_bucket_ownership_controls":                   true,
 	"aws_s3_bucket_policy":                               true,
 	"aws_s3_bucket_public_access_block":                  true,

@@ -2,6 +2,9 @@ package harness
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -22,7 +25,16 @@ func TestMotoPatchesNeededAndApplied(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]bool{"rds-promote-read-replica-detaches": true, "rds-delete-cross-region-replica": true, "rds-unique-dbi-resource-id": true}
+	want := map[string]bool{}
+	for _, name := range []string{
+		"rds-promote-read-replica-detaches", "rds-delete-cross-region-replica", "rds-unique-dbi-resource-id",
+		"codebuild-pipeline-project-without-location", "codebuild-delete-project-by-arn",
+		"codepipeline-epoch-timestamps", "codecommit-repository-metadata", "cloudwatch-put-composite-alarm",
+		"cloudfront-origin-group-target", "application-autoscaling-tags", "budgets-tags-and-subscribers",
+		"cloudtrail-trail-by-arn",
+	} {
+		want[name] = true
+	}
 	for _, p := range patches {
 		if !want[p.Patch] {
 			t.Errorf("patch %s is not known to this test", p.Patch)
@@ -34,5 +46,15 @@ func TestMotoPatchesNeededAndApplied(t *testing.T) {
 	}
 	if len(want) > 0 {
 		t.Errorf("patches not checked: %v", want)
+	}
+	// The emulator page lists every patch with what it restores.
+	doc, err := os.ReadFile(filepath.Join("..", "docs", "emulator.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range patches {
+		if !strings.Contains(string(doc), "| `"+p.Patch+"` |") {
+			t.Errorf("docs/emulator.md does not list patch %s", p.Patch)
+		}
 	}
 }

@@ -34,30 +34,26 @@ func NewBootstrap(app cdktf.App, a *config.Account) *Bootstrap {
 	// it creates.
 	cdktf.NewLocalBackend(stack, &cdktf.LocalBackendConfig{Path: jsii.String(fmt.Sprintf("../../../state/%s.tfstate", name))})
 	stack.AddOverride(jsii.String("terraform.required_providers.aws.version"), jsii.String(providerConstraint))
+	adaptToEmulator(stack, a.Emulator)
 	// The providers tag like an environment's, as environment "bootstrap" of
 	// the account's tier.
-	tagged := &config.Environment{Customer: a.Customer, Name: "bootstrap", AccountID: a.ID, CostCenter: a.Environments[0].CostCenter, Emulator: a.Emulator, Tier: a.Tier()}
+	tagged := &config.Environment{Customer: a.Customer, Name: "bootstrap", AccountID: a.ID, CostCenter: a.Environments[0].CostCenter, Tier: a.Tier()}
 	newProvider(stack, tagged, a.State.Region, "")
 	replica := newProvider(stack, tagged, a.State.ReplicaRegion, "replica")
 	b := &Bootstrap{TerraformStack: stack, Account: a, RunRoles: map[string]*string{}}
 
-	var ignore []string
-	if a.Emulator != nil {
-		ignore = []string{"rule"} // moto drops delete marker replication and KMS source selection
-	}
 	b.State = constructs.NewStateBuckets(stack, "state", &constructs.StateBucketsProps{
-		Bucket:                a.StateBucket(a.State.Region),
-		ReplicaBucket:         a.StateBucket(a.State.ReplicaRegion),
-		Account:               a.ID,
-		Region:                a.State.Region,
-		ReplicaRegion:         a.State.ReplicaRegion,
-		ReplicaProvider:       replica,
-		KeyAlias:              a.Customer + "-tfstate",
-		NoncurrentDays:        a.State.NoncurrentVersionDays,
-		AccessLogDays:         365, // who read or wrote state, for a year
-		ForceDestroyLogs:      a.Tier() != config.TierProduction,
-		ReplicationRoleName:   fmt.Sprintf("%s-%s-tfstate-replication", a.Customer, a.Alias),
-		EmulatorIgnoreChanges: ignore,
+		Bucket:              a.StateBucket(a.State.Region),
+		ReplicaBucket:       a.StateBucket(a.State.ReplicaRegion),
+		Account:             a.ID,
+		Region:              a.State.Region,
+		ReplicaRegion:       a.State.ReplicaRegion,
+		ReplicaProvider:     replica,
+		KeyAlias:            a.Customer + "-tfstate",
+		NoncurrentDays:      a.State.NoncurrentVersionDays,
+		AccessLogDays:       365, // who read or wrote state, for a year
+		ForceDestroyLogs:    a.Tier() != config.TierProduction,
+		ReplicationRoleName: fmt.Sprintf("%s-%s-tfstate-replication", a.Customer, a.Alias),
 	})
 	// What the environment files of the account name (backend.s3.*).
 	output(stack, "state_bucket", "the state bucket: backend.s3.bucket", b.State.Primary.Name)

@@ -30,18 +30,6 @@ type AppInputs struct {
 	SecretKeyArns []*string
 }
 
-// serviceEmulatorIgnoreChanges are ecs_service attributes moto 5.2.1
-// accepts but does not keep (CreateService drops them; DescribeServices
-// reports them empty or as its own defaults), so every plan after an
-// emulator apply would change them again (capacity_provider_strategy would
-// even replace the service). Measured by re-planning acme-local.
-var serviceEmulatorIgnoreChanges = []string{
-	"availability_zone_rebalancing",
-	"capacity_provider_strategy",
-	"enable_ecs_managed_tags",
-	"health_check_grace_period_seconds",
-}
-
 // buildContainers adds the container platform to a regional stack. Role
 // is primary or secondary; in carries what other capabilities built before
 // it (the database's connection settings).
@@ -115,10 +103,6 @@ func buildContainers(stack cdktf.TerraformStack, env *config.Environment, role s
 	for k, v := range in.Environment {
 		environment[k] = v // other capabilities' settings win over the file's
 	}
-	var ignore []string
-	if env.Emulator != nil {
-		ignore = serviceEmulatorIgnoreChanges
-	}
 	// The primary region serves only while its instance is the writer: its
 	// stack cannot name the secondary's writer (the DAG points the other
 	// way), and tasks there must not write to a detached former writer.
@@ -159,7 +143,6 @@ func buildContainers(stack cdktf.TerraformStack, env *config.Environment, role s
 		SpotPercent:                   *s.SpotPercent,
 		HealthCheckGracePeriodSeconds: s.HealthCheckGracePeriodSeconds,
 		PipelineDeploys:               s.DeployedBy == config.DeployedByPipeline,
-		EmulatorIgnoreChanges:         ignore,
 		Autoscaling:                   *s.Autoscaling,
 		CPUTargetPercent:              s.CPUTargetPercent,
 		MemoryTargetPercent:           s.MemoryTargetPercent,

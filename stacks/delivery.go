@@ -69,10 +69,6 @@ func buildDelivery(stack cdktf.TerraformStack, env *config.Environment, role str
 		})
 	}
 	if env.Pipeline != nil {
-		var ignore []string
-		if env.Emulator != nil {
-			ignore = []string{"eventbridge"} // moto does not store it
-		}
 		d.Artifacts = constructs.NewArtifactBucket(stack, "artifacts", &constructs.ArtifactBucketProps{
 			Name:          fmt.Sprintf("%s-artifacts-%s", prefix, env.AccountID),
 			LogBucketName: fmt.Sprintf("%s-artifact-logs-%s", prefix, env.AccountID),
@@ -81,8 +77,7 @@ func buildDelivery(stack cdktf.TerraformStack, env *config.Environment, role str
 			RetentionDays: env.Pipeline.ArtifactRetentionDays,
 			ForceDestroy:  !env.Production(),
 			// An s3 source is uploaded here and starts the pipeline.
-			EventBridge:           role == config.RolePrimary && !codecommit,
-			EmulatorIgnoreChanges: ignore,
+			EventBridge: role == config.RolePrimary && !codecommit,
 		})
 	}
 	return d
@@ -117,10 +112,6 @@ func buildProject(stack cdktf.TerraformStack, env *config.Environment, r *Region
 		LogsKeyArn:         r.LogsKey.Arn,
 		LogRetentionDays:   env.Monitoring.LogRetentionDays,
 	}
-	if env.Emulator != nil {
-		props.EmulatorSourceLocation = *d.Artifacts.Name
-		props.EmulatorIgnoreChanges = []string{"encryption_key"} // moto answers alias/aws/s3
-	}
 	return constructs.NewBuildProject(stack, "build", props)
 }
 
@@ -132,19 +123,14 @@ func (s *Secondary) buildSecondaryDelivery(env *config.Environment, primary *Pri
 		return
 	}
 	if s.Delivery.Artifacts != nil && primary.Delivery.Artifacts != nil {
-		var ignore []string
-		if env.Emulator != nil {
-			ignore = []string{"rule"} // moto drops delete marker replication and KMS source selection
-		}
 		s.ArtifactReplication = constructs.NewBucketReplication(s.TerraformStack, "artifact-replication", &constructs.BucketReplicationProps{
-			RoleName:              env.ID() + "-artifact-replication",
-			Account:               env.AccountID,
-			Source:                &primary.Delivery.Artifacts.BucketRef,
-			SourceRegion:          env.Primary.Region,
-			Provider:              primaryRegion,
-			Destination:           &s.Delivery.Artifacts.BucketRef,
-			DestinationRegion:     env.Secondary.Region,
-			EmulatorIgnoreChanges: ignore,
+			RoleName:          env.ID() + "-artifact-replication",
+			Account:           env.AccountID,
+			Source:            &primary.Delivery.Artifacts.BucketRef,
+			SourceRegion:      env.Primary.Region,
+			Provider:          primaryRegion,
+			Destination:       &s.Delivery.Artifacts.BucketRef,
+			DestinationRegion: env.Secondary.Region,
 		})
 	}
 	if primary.Build != nil {
@@ -157,23 +143,18 @@ func (s *Secondary) buildSecondaryDelivery(env *config.Environment, primary *Pri
 		if env.Pipeline != nil {
 			image = env.Pipeline.Build.Image
 		}
-		var ignore []string
-		if env.Emulator != nil {
-			ignore = []string{"encryption_key"}
-		}
 		s.Mirror = constructs.NewRepositoryMirror(s.TerraformStack, "repository-mirror", &constructs.RepositoryMirrorProps{
-			Name:                  env.ID() + "-mirror",
-			Account:               env.AccountID,
-			Region:                env.Primary.Region,
-			Provider:              primaryRegion,
-			Source:                primary.Delivery.Repository,
-			SourceKeyArn:          primary.Delivery.Key.Arn,
-			Replica:               s.Delivery.Repository,
-			ReplicaKeyArn:         s.Delivery.Key.Arn,
-			Image:                 image,
-			LogsKeyArn:            primary.LogsKey.Arn, // the job runs in the primary region
-			LogRetentionDays:      env.Monitoring.LogRetentionDays,
-			EmulatorIgnoreChanges: ignore,
+			Name:             env.ID() + "-mirror",
+			Account:          env.AccountID,
+			Region:           env.Primary.Region,
+			Provider:         primaryRegion,
+			Source:           primary.Delivery.Repository,
+			SourceKeyArn:     primary.Delivery.Key.Arn,
+			Replica:          s.Delivery.Repository,
+			ReplicaKeyArn:    s.Delivery.Key.Arn,
+			Image:            image,
+			LogsKeyArn:       primary.LogsKey.Arn, // the job runs in the primary region
+			LogRetentionDays: env.Monitoring.LogRetentionDays,
 		})
 	}
 }

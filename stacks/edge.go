@@ -70,13 +70,6 @@ var healthCheckTypes = map[string]string{
 	config.HealthCheckMetric: constructs.HealthCheckMetric,
 }
 
-// emulatorHealthCheckIgnore are attributes of CLOUDWATCH_METRIC health
-// checks that moto 5.2.1 does not keep (its CreateHealthCheck drops the
-// alarm identifier) or fills with HTTP defaults (request interval 30,
-// port 80), so every re-plan would change or even replace them.
-var emulatorHealthCheckIgnore = []string{"cloudwatch_alarm_name", "cloudwatch_alarm_region", "insufficient_data_health_status",
-	"request_interval", "port", "regions"}
-
 // buildEdge adds DNS, the CDN and the WAF to the global stack; both
 // regional stacks are read through their structs. usEast1 is
 // edgeProvider's. The health-check alarms are the global monitoring's.
@@ -85,10 +78,6 @@ func buildEdge(stack cdktf.TerraformStack, env *config.Environment, primary *Pri
 	prod := env.Production()
 	domain := env.DNS.Domain
 	h := env.DNS.HealthCheck
-	var ignore []string
-	if env.Emulator != nil && h.Type == config.HealthCheckMetric {
-		ignore = emulatorHealthCheckIgnore
-	}
 	target := func(role string, r *Regional) constructs.FailoverTarget {
 		lb := r.LoadBalancer
 		return constructs.FailoverTarget{Role: role, Region: r.Region, DNSName: lb.DNSName, ZoneID: lb.ZoneID,
@@ -105,7 +94,6 @@ func buildEdge(stack cdktf.TerraformStack, env *config.Environment, primary *Pri
 			target(config.RolePrimary, primary.Regional),
 			target(config.RoleSecondary, secondary.Regional),
 		},
-		EmulatorIgnoreChanges: ignore,
 	})
 	appNames := []string{domain, "www." + domain}
 
@@ -153,8 +141,6 @@ func buildEdge(stack cdktf.TerraformStack, env *config.Environment, primary *Pri
 		LogBucket:        fmt.Sprintf("%s-cdn-logs-%s", env.ID(), env.AccountID),
 		LogRetentionDays: cdn.AccessLogRetentionDays,
 		ForceDestroyLogs: !prod,
-		// moto reads back fields the distribution does not set.
-		EmulatorFillsLegacyFields: env.Emulator != nil,
 	})
 	edge.DNS.AliasRecords("app", appNames, constructs.AliasTarget{
 		DNSName: edge.CDN.DomainName, ZoneID: edge.CDN.HostedZoneID, IPv6: true,

@@ -20,6 +20,7 @@ func newStack(app cdktf.App, env *config.Environment, role string) cdktf.Terrafo
 	stack := cdktf.NewTerraformStack(app, jsii.String(name))
 	configureBackend(stack, env, name)
 	stack.AddOverride(jsii.String("terraform.required_providers.aws.version"), jsii.String(providerConstraint))
+	adaptToEmulator(stack, env.Emulator)
 	return stack
 }
 
@@ -44,31 +45,7 @@ func newProvider(stack cdktf.TerraformStack, env *config.Environment, region, al
 		cfg.Alias = jsii.String(alias)
 		id = "aws-" + alias
 	}
-	if env.Emulator != nil {
-		emulate(cfg, env.Emulator.Endpoint)
-	}
 	return provider.NewAwsProvider(stack, jsii.String(id), cfg)
-}
-
-// emulate points the provider at an AWS emulator, like LocalStack's tflocal:
-// test credentials, no instance metadata, path-style S3, and every service
-// the platform uses sent to the one endpoint. The account is still checked
-// (the emulator answers STS with its own account id).
-func emulate(cfg *provider.AwsProviderConfig, endpoint string) {
-	e := jsii.String(endpoint)
-	cfg.AccessKey = jsii.String("test")
-	cfg.SecretKey = jsii.String("test")
-	cfg.SkipCredentialsValidation = jsii.Bool(true)
-	cfg.SkipMetadataApiCheck = jsii.String("true")
-	cfg.SkipRegionValidation = jsii.Bool(true)
-	cfg.S3UsePathStyle = jsii.Bool(true)
-	cfg.Endpoints = &[]*provider.AwsProviderEndpoints{{
-		Acm: e, Appautoscaling: e, Budgets: e, Cloudfront: e, Cloudtrail: e,
-		Cloudwatch: e, Codebuild: e, Codecommit: e, Codepipeline: e,
-		Dynamodb: e, Ec2: e, Ecr: e, Ecs: e, Elbv2: e, Events: e, Iam: e,
-		Kms: e, Logs: e, Rds: e, Route53: e, S3: e, Secretsmanager: e,
-		Servicediscovery: e, Sns: e, Sqs: e, Ssm: e, Sts: e, Wafv2: e,
-	}}
 }
 
 // configureBackend stores the stack's state as the environment says. Local

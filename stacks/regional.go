@@ -87,8 +87,6 @@ func buildRegional(stack cdktf.TerraformStack, env *config.Environment, r, peer 
 		S3PrefixListID:         endpoints.S3PrefixListID,
 		EndpointsGroupID:       endpoints.SecurityGroupID,
 		AppInternetEgress:      *env.Network.AppInternetEgress,
-		// moto reads back no description for group- and prefix-list rules.
-		EmulatorDropsRuleDescriptions: env.Emulator != nil,
 	})
 	databaseACL := constructs.NewSubnetACL(stack, "database-acl", &constructs.SubnetACLProps{
 		Name:         prefix + "-database",
@@ -118,9 +116,8 @@ func (g *Regional) instanceSettings(env *config.Environment, multiAZ bool) const
 	}
 	return constructs.InstanceSettings{
 		Name: fmt.Sprintf("%s-%s-db", env.ID(), shortRegion(g.Region)),
-		// One name in both regions (a subnet group is regional). moto 5.2.1
-		// looks a cross-region replica's group up in the source region, so
-		// acme-local's replica needs the names to match.
+		// One name in both regions (a subnet group is regional): the
+		// writer's and the replica's groups are found by the same name.
 		SubnetGroupName:                  env.ID() + "-db",
 		InstanceClass:                    d.InstanceClass,
 		MaxAllocatedStorage:              d.MaxAllocatedStorage,
