@@ -42,11 +42,6 @@ const offlineOverrideFile = "zz_offline_override.tf.json"
 // A failing stack does not stop the others; the error joins every failure,
 // naming stack and step. Results are in the order of stacks.
 func Offline(ctx context.Context, opts Options, stacks []Stack) ([]Result, error) {
-	if opts.CacheWarm == nil {
-		opts.CacheWarm = func() {}
-	}
-	opts.CacheWarm = sync.OnceFunc(opts.CacheWarm)
-	defer opts.CacheWarm() // whatever happened, nothing installs after this
 	tf, err := newTerraform(&opts)
 	if err != nil {
 		return nil, err
@@ -68,12 +63,6 @@ func Offline(ctx context.Context, opts Options, stacks []Stack) ([]Result, error
 		cfgs[i] = cfg
 	}
 
-	// All stacks in one Terraform run when they all pass (together.go); else,
-	// or when asked, each on its own, below.
-	if !opts.PerStack && tf.offlineTogether(ctx, opts, results, cfgs) {
-		return results, nil
-	}
-
 	// One real init per distinct set of required providers, run one at a time
 	// (the plugin cache is not safe for concurrent installs); the other stacks
 	// copy its .terraform folder and lock file. That is sound because every
@@ -89,7 +78,7 @@ func Offline(ctx context.Context, opts Options, stacks []Stack) ([]Result, error
 		if _, ok := templates[key]; ok {
 			continue
 		}
-		tf.init(ctx, opts.Scratch, &results[i])
+		results[i].Init = tf.initStack(ctx, opts.Scratch, results[i].Stack)
 		if results[i].Init.OK {
 			templates[key] = i
 		}
@@ -111,7 +100,7 @@ func Offline(ctx context.Context, opts Options, stacks []Stack) ([]Result, error
 				if t, ok := templates[providersKey(cfg)]; ok && len(cfg.Module) == 0 {
 					r.Init = cloneInit(scratchStackDir(opts.Scratch, results[t].Stack), scratchStackDir(opts.Scratch, r.Stack))
 				} else {
-					tf.init(ctx, opts.Scratch, r) // modules need their own init
+					r.Init = tf.initStack(ctx, opts.Scratch, r.Stack) // modules need their own init
 				}
 			}
 			if r.Init.OK {
@@ -354,11 +343,6 @@ func fileExists(path string) bool {
 	return err == nil
 }
 
-// init runs terraform init in r's stack folder and drops the lock's hashes.
-func (tf *terraform) init(ctx context.Context, scratch string, r *Result) {
-	r.Init = tf.initStack(ctx, scratch, r.Stack)
-}
-
 // initStack runs terraform init in a stack copy and drops the lock's hashes.
 func (tf *terraform) initStack(ctx context.Context, scratch, stack string) StepResult {
 	dir := scratchStackDir(scratch, stack)
@@ -369,11 +353,6 @@ func (tf *terraform) initStack(ctx context.Context, scratch, stack string) StepR
 		}
 	}
 	return res
-}
-
-// planArgs is the offline plan of a stack or of several together, saved to planFile.
-func planArgs(planFile string) []string {
-	return []string{"plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", "-out=" + planFile}
 }
 
 // cloneInit gives dir the initialized state of from: its .terraform folder
@@ -400,7 +379,7 @@ func cloneInit(from, dir string) StepResult {
 func (tf *terraform) offlineStack(ctx context.Context, scratch string, quick bool, r *Result) {
 	dir := scratchStackDir(scratch, r.Stack)
 	planFile := filepath.Join(dir, "offline.tfplan")
-	r.Plan, _ = tf.run(ctx, dir, logPath(scratch, r.Stack, "plan"), nil, planArgs(planFile)...)
+	r.Plan, _ = tf.run(ctx, dir, logPath(scratch, r.Stack, "plan"), nil, "plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", "-out="+planFile)
 	if !r.Plan.OK {
 		r.Validate, _ = tf.run(ctx, dir, logPath(scratch, r.Stack, "validate"), nil, "validate", "-no-color")
 		if !r.Validate.OK {

@@ -32,10 +32,6 @@ type Options struct {
 	// show -json, so no plan.json. Each command costs ~1.5-2 s of CPU just to
 	// load the AWS provider's schema.
 	Quick bool
-	// PerStack makes Offline plan each stack in a Terraform run of its own
-	// (not all in one combined run), so each stack's plan log is that
-	// stack's plan alone, as Terraform prints it.
-	PerStack bool
 	// Port is the port Emulate starts moto_server on; default 4566.
 	Port int
 	// PluginCacheDir is the provider cache shared by all stacks; default
@@ -46,11 +42,6 @@ type Options struct {
 	// AllowDestroy names the addresses of stateful resources an apply of a
 	// production-tier stack may delete or replace (see GuardDestructive).
 	AllowDestroy []string
-	// CacheWarm, when set, is called once by Offline as soon as it installs
-	// no more providers into PluginCacheDir, so that another Terraform run
-	// may init against the cache while Offline goes on planning (concurrent
-	// installs into one cache are not safe).
-	CacheWarm func()
 }
 
 // StepResult is the outcome of one Terraform command.
