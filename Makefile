@@ -32,6 +32,7 @@ synth:
 	go run .
 
 # Measure synth (preload on and off, node on PATH) and the offline checks;
-# several runs each, min and median, with the machine load (docs/speed.md). E.g. make bench BENCH_FLAGS="-only synth -runs 3".
+# several runs each, min and median, with the machine load (docs/speed.md).
+# E.g. make bench BENCH_FLAGS="-only synth -runs 3".
 bench:
 	go run ./cmd/bench $(BENCH_FLAGS)
