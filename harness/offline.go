@@ -63,6 +63,12 @@ func Offline(ctx context.Context, opts Options, stacks []Stack) ([]Result, error
 		cfgs[i] = cfg
 	}
 
+	// All stacks in one Terraform run when they all pass (together.go); else,
+	// or when asked, each on its own, below.
+	if !opts.PerStack && tf.offlineTogether(ctx, opts, results, cfgs) {
+		return results, nil
+	}
+
 	// One real init per distinct set of required providers, run one at a time
 	// (the plugin cache is not safe for concurrent installs); the other stacks
 	// copy its .terraform folder and lock file. That is sound because every
@@ -355,6 +361,11 @@ func (tf *terraform) initStack(ctx context.Context, scratch, stack string) StepR
 	return res
 }
 
+// planArgs is the offline plan of a stack or of several together, saved to planFile.
+func planArgs(planFile string) []string {
+	return []string{"plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", "-out=" + planFile}
+}
+
 // cloneInit gives dir the initialized state of from: its .terraform folder
 // (provider links and backend record) and lock file.
 func cloneInit(from, dir string) StepResult {
@@ -379,7 +390,7 @@ func cloneInit(from, dir string) StepResult {
 func (tf *terraform) offlineStack(ctx context.Context, scratch string, quick bool, r *Result) {
 	dir := scratchStackDir(scratch, r.Stack)
 	planFile := filepath.Join(dir, "offline.tfplan")
-	r.Plan, _ = tf.run(ctx, dir, logPath(scratch, r.Stack, "plan"), nil, "plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", "-out="+planFile)
+	r.Plan, _ = tf.run(ctx, dir, logPath(scratch, r.Stack, "plan"), nil, planArgs(planFile)...)
 	if !r.Plan.OK {
 		r.Validate, _ = tf.run(ctx, dir, logPath(scratch, r.Stack, "validate"), nil, "validate", "-no-color")
 		if !r.Validate.OK {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"os"
 	"os/exec"
@@ -261,9 +262,15 @@ func TestOfflineInvalidStack(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	results, err := Offline(ctx, Options{Scratch: t.TempDir(), Log: testLog{t}}, stacks)
+	scratch := t.TempDir()
+	results, err := Offline(ctx, Options{Scratch: scratch, Log: testLog{t}}, stacks)
 	if err == nil || !strings.Contains(err.Error(), "fix-primary: validate failed") {
 		t.Errorf("want the invalid stack's validate failure named, got %v", err)
+	}
+	for _, r := range results { // the one run for all stacks failed: each stack ran its own
+		if r.Plan.Ran && r.Plan.Log != logPath(scratch, r.Stack, "plan") {
+			t.Errorf("%s: plan log %s, want its own", r.Stack, r.Plan.Log)
+		}
 	}
 	for _, r := range results {
 		switch r.Stack {
@@ -306,8 +313,8 @@ func testOffline(t *testing.T, outdir string) {
 	}
 	want := map[string]int{"fix-primary": 1, "fix-secondary": 2}
 	for _, r := range results {
-		if r.Plan.Log != logPath(scratch, r.Stack, "plan") {
-			t.Errorf("%s: plan log %s, want its own %s", r.Stack, r.Plan.Log, logPath(scratch, r.Stack, "plan"))
+		if !strings.Contains(r.Plan.Log, "(together)") {
+			t.Errorf("%s was planned on its own (%s), not in the one run for all stacks", r.Stack, r.Plan.Log)
 		}
 		if !r.Validate.OK || !r.Plan.OK || !r.Show.OK {
 			t.Errorf("%s: validate %s, plan %s, show %s", r.Stack, r.Validate.Status(), r.Plan.Status(), r.Show.Status())
@@ -341,6 +348,22 @@ func testOffline(t *testing.T, outdir string) {
 		t.Error("plan.json of fix-secondary has no aws_security_group.peer")
 	}
 
+	// The run shared the stacks' provider configurations: its root module
+	// declares them and passes them to every module; the plan.json of each
+	// stack still names its own.
+	var root struct {
+		Provider map[string][]map[string]any `json:"provider"`
+		Module   map[string]map[string]any   `json:"module"`
+	}
+	readJSON(t, filepath.Join(togetherDir(scratch), "main.tf.json"), &root)
+	if len(root.Provider["aws"]) != 3 {
+		t.Errorf("combined root module declares %d AWS configurations, want the fixture's 3 distinct ones", len(root.Provider["aws"]))
+	}
+	for name, call := range root.Module {
+		if call["providers"] == nil {
+			t.Errorf("module %s is not passed its providers: %v", name, call)
+		}
+	}
 	var cfg struct {
 		Configuration struct {
 			ProviderConfig map[string]any `json:"provider_config"`
@@ -348,7 +371,7 @@ func testOffline(t *testing.T, outdir string) {
 	}
 	readJSON(t, results[1].PlanJSON, &cfg)
 	if got := slices.Sorted(maps.Keys(cfg.Configuration.ProviderConfig)); !slices.Equal(got, []string{"aws", "aws.primary", "terraform"}) {
-		t.Errorf("fix-secondary plan.json provider configurations %v, want aws, aws.primary (and terraform)", got)
+		t.Errorf("fix-secondary plan.json provider configurations %v, want its own aws, aws.primary (and terraform)", got)
 	}
 
 	// The synthesized folders are untouched.
@@ -482,6 +505,233 @@ func TestDropEndpoints(t *testing.T) {
 			}
 			if strings.Contains(string(raw), "e+") {
 				t.Errorf("a number changed form:\n%s", raw)
+			}
+		})
+	}
+}
+
+func TestModuleCounts(t *testing.T) {
+	log := `Terraform will perform the following actions:
+
+  # module.a-primary.aws_vpc.vpc will be created
+  + resource "aws_vpc" "vpc" {
+  # module.a-primary.module.inner.aws_subnet.s["x y"] will be updated in-place
+  # module.b-global.aws_route53_record.r must be replaced
+-/+ resource "aws_route53_record" "r" {
+  # module.b-global.aws_kms_key.k (deposed object 1234abcd) will be destroyed
+  # module.b-global.data.aws_iam_policy_document.p will be read during apply
+
+Plan: 2 to add, 1 to change, 2 to destroy.
+`
+	path := filepath.Join(t.TempDir(), "plan.log")
+	os.WriteFile(path, []byte(log), 0o644)
+	got, err := moduleCounts(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][3]int{"a-primary": {1, 1, 0}, "b-global": {1, 0, 2}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("moduleCounts = %v, want %v", got, want)
+	}
+	// A header it cannot read shows as a mismatch with the Plan: line.
+	os.WriteFile(path, []byte(strings.Replace(log, "will be created", "is new", 1)), 0o644)
+	if _, err := moduleCounts(path); err == nil || !strings.Contains(err.Error(), "the plan says +2 ~1 -2") {
+		t.Errorf("want a mismatch error, got %v", err)
+	}
+}
+
+func TestSplitPlanJSON(t *testing.T) {
+	all := `{"format_version":"1.2","terraform_version":"1.11.4",
+	  "resource_changes":[
+	    {"address":"module.s1.aws_vpc.v","module_address":"module.s1","type":"aws_vpc","change":{"actions":["create"]}},
+	    {"address":"module.s1.module.m.aws_subnet.x","module_address":"module.s1.module.m","type":"aws_subnet","change":{"actions":["create"]}},
+	    {"address":"module.s10.aws_vpc.v","module_address":"module.s10","type":"aws_vpc","change":{"actions":["create"]}}],
+	  "planned_values":{"root_module":{"child_modules":[
+	    {"address":"module.s1","resources":[{"address":"module.s1.aws_vpc.v"}]},
+	    {"address":"module.s10","resources":[{"address":"module.s10.aws_vpc.v"}]}]}},
+	  "configuration":{"provider_config":{
+	    "module.s1:aws":{"name":"aws","module_address":"module.s1","expressions":{"region":{"constant_value":"us-east-1"}}},
+	    "module.s10:aws.secondary":{"name":"aws","alias":"secondary","module_address":"module.s10"}},
+	   "root_module":{"module_calls":{"s1":{"source":"../s1","module":{"resources":[{"address":"aws_vpc.v"}]}},"s10":{"source":"../s10","module":{}}}}}}`
+	split, err := splitPlanJSON([]byte(all), []string{"s1", "s10"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s1 struct {
+		ResourceChanges []map[string]any `json:"resource_changes"`
+		PlannedValues   struct {
+			RootModule map[string]any `json:"root_module"`
+		} `json:"planned_values"`
+		Configuration struct {
+			ProviderConfig map[string]map[string]any `json:"provider_config"`
+			RootModule     map[string]any            `json:"root_module"`
+		} `json:"configuration"`
+	}
+	if err := json.Unmarshal(split["s1"], &s1); err != nil {
+		t.Fatal(err)
+	}
+	var addrs []string
+	for _, rc := range s1.ResourceChanges {
+		addrs = append(addrs, rc["address"].(string)+" in "+cmp.Or(fmt.Sprint(rc["module_address"]), ""))
+	}
+	if want := []string{"aws_vpc.v in <nil>", "module.m.aws_subnet.x in module.m"}; !slices.Equal(addrs, want) {
+		t.Errorf("s1 resource changes %v, want %v (s10's must not leak in)", addrs, want)
+	}
+	if res := s1.PlannedValues.RootModule["resources"].([]any); len(res) != 1 || res[0].(map[string]any)["address"] != "aws_vpc.v" {
+		t.Errorf("s1 planned values %v", s1.PlannedValues.RootModule)
+	}
+	if p, ok := s1.Configuration.ProviderConfig["aws"]; !ok || len(s1.Configuration.ProviderConfig) != 1 || p["module_address"] != nil {
+		t.Errorf("s1 provider config %v, want only its own aws, without module_address", s1.Configuration.ProviderConfig)
+	}
+	if _, ok := s1.Configuration.RootModule["resources"]; !ok {
+		t.Errorf("s1 configuration root module %v, want the module call's body", s1.Configuration.RootModule)
+	}
+}
+
+// With shared provider configurations, each stack's plan.json gets the
+// root's configurations it was passed back under its own keys, and its
+// resources' provider_config_key point at those keys.
+func TestSplitPlanJSONShared(t *testing.T) {
+	all := `{"format_version":"1.2","terraform_version":"1.11.4",
+	  "resource_changes":[],
+	  "planned_values":{"root_module":{"child_modules":[]}},
+	  "configuration":{"provider_config":{
+	    "aws":{"name":"aws","full_name":"registry.terraform.io/hashicorp/aws"},
+	    "aws.s0":{"name":"aws","alias":"s0","expressions":{"region":{"constant_value":"us-east-1"}}},
+	    "aws.s1":{"name":"aws","alias":"s1","expressions":{"region":{"constant_value":"us-west-2"}}},
+	    "module.sec:terraform":{"name":"terraform","module_address":"module.sec"}},
+	   "root_module":{"module_calls":{"sec":{"source":"./stacks/sec","module":{"resources":[
+	     {"address":"aws_vpc.v","provider_config_key":"aws.s1"},
+	     {"address":"aws_vpc.p","provider_config_key":"aws.s0"},
+	     {"address":"terraform_data.d","provider_config_key":"module.sec:terraform"}]}}}}}}`
+	shared := &sharedProviders{passes: map[string]map[string]string{"sec": {"aws": "aws.s1", "aws.primary": "aws.s0"}}}
+	split, err := splitPlanJSON([]byte(all), []string{"sec"}, shared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sec struct {
+		Configuration struct {
+			ProviderConfig map[string]map[string]any `json:"provider_config"`
+			RootModule     struct {
+				Resources []map[string]any `json:"resources"`
+			} `json:"root_module"`
+		} `json:"configuration"`
+	}
+	if err := json.Unmarshal(split["sec"], &sec); err != nil {
+		t.Fatal(err)
+	}
+	pc := sec.Configuration.ProviderConfig
+	region := func(p map[string]any) any {
+		e, _ := p["expressions"].(map[string]any)
+		r, _ := e["region"].(map[string]any)
+		return r["constant_value"]
+	}
+	if len(pc) != 3 || region(pc["aws"]) != "us-west-2" || pc["aws"]["alias"] != nil ||
+		region(pc["aws.primary"]) != "us-east-1" || pc["aws.primary"]["alias"] != "primary" || pc["terraform"] == nil {
+		t.Errorf("provider config %v, want aws (us-west-2, no alias), aws.primary (us-east-1) and terraform", pc)
+	}
+	var keys []string
+	for _, r := range sec.Configuration.RootModule.Resources {
+		keys = append(keys, r["provider_config_key"].(string))
+	}
+	if want := []string{"aws", "aws.primary", "terraform"}; !slices.Equal(keys, want) {
+		t.Errorf("provider_config_key %v, want %v", keys, want)
+	}
+	if _, err := splitPlanJSON([]byte(all), []string{"sec"}, &sharedProviders{passes: map[string]map[string]string{"sec": {"aws": "aws.s9"}}}); err == nil {
+		t.Error("a passed configuration missing from the plan must be an error")
+	}
+}
+
+func TestShareProviders(t *testing.T) {
+	write := func(t *testing.T, scratch, stack string, main, override map[string]any) {
+		dir := scratchStackDir(scratch, stack)
+		os.MkdirAll(dir, 0o755)
+		for name, doc := range map[string]map[string]any{stackFile: main, offlineOverrideFile: override} {
+			data, _ := json.Marshal(doc)
+			os.WriteFile(filepath.Join(dir, name), data, 0o644)
+		}
+	}
+	stack := func(providers []any, extra map[string]any) map[string]any {
+		doc := map[string]any{
+			"terraform": map[string]any{"required_providers": map[string]any{"aws": map[string]any{"source": "aws", "version": "5.100.0"}}},
+			"provider":  map[string]any{"aws": providers},
+			"resource":  map[string]any{"aws_wafv2_web_acl": map[string]any{"w": map[string]any{"rate": json.Number("2000000000")}}},
+		}
+		maps.Copy(doc, extra)
+		return doc
+	}
+	east := map[string]any{"region": "us-east-1", "allowed_account_ids": []any{"123456789012"}}
+	west := map[string]any{"region": "us-west-2", "allowed_account_ids": []any{"123456789012"}}
+	eastAs := func(alias string) map[string]any { p := maps.Clone(east); p["alias"] = alias; return p }
+	override := func(aliases ...string) map[string]any {
+		var list []any
+		for _, a := range aliases {
+			p := map[string]any{"allowed_account_ids": nil, "skip_requesting_account_id": true}
+			if a != "" {
+				p["alias"] = a
+			}
+			list = append(list, p)
+		}
+		return map[string]any{"provider": map[string]any{"aws": list}, "terraform": map[string]any{"backend": map[string]any{"local": map[string]any{"path": "terraform.tfstate"}}}}
+	}
+
+	t.Run("identical configurations are one", func(t *testing.T) {
+		scratch := t.TempDir()
+		write(t, scratch, "pri", stack([]any{east}, nil), override(""))
+		write(t, scratch, "sec", stack([]any{west, eastAs("primary")}, nil), override("", "primary"))
+		sp, err := shareProviders(scratch, []string{"pri", "sec"})
+		if err != nil || sp == nil {
+			t.Fatalf("shareProviders = %v, %v; want a sharing", sp, err)
+		}
+		if len(sp.root) != 2 {
+			t.Errorf("root configurations %v, want 2 (us-east-1 shared by pri and sec's primary)", sp.root)
+		}
+		want := map[string]map[string]string{"pri": {"aws": "aws.s0"}, "sec": {"aws": "aws.s1", "aws.primary": "aws.s0"}}
+		if !reflect.DeepEqual(sp.passes, want) {
+			t.Errorf("passes %v, want %v", sp.passes, want)
+		}
+		if r := sp.root[0]; r["alias"] != "s0" || r["region"] != "us-east-1" || r["skip_requesting_account_id"] != true {
+			t.Errorf("root s0 %v, want the us-east-1 block with the override applied", r)
+		} else if v, ok := r["allowed_account_ids"]; !ok || v != nil {
+			t.Errorf("root s0 allowed_account_ids = %v (present %v), want null as the override sets it", v, ok)
+		}
+		if sp.required["source"] != "aws" || sp.required["configuration_aliases"] != nil {
+			t.Errorf("root required_providers.aws %v, want the stacks' without aliases", sp.required)
+		}
+		module, _ := os.ReadFile(filepath.Join(sharedModuleDir(scratch, "sec"), stackFile))
+		var doc map[string]any
+		json.Unmarshal(module, &doc)
+		if _, ok := doc["provider"]; ok {
+			t.Errorf("module copy keeps its provider blocks: %s", module)
+		}
+		aliases := doc["terraform"].(map[string]any)["required_providers"].(map[string]any)["aws"].(map[string]any)["configuration_aliases"]
+		if !reflect.DeepEqual(aliases, []any{"aws.primary"}) {
+			t.Errorf("module configuration_aliases %v, want [aws.primary]", aliases)
+		}
+		if !strings.Contains(string(module), `"rate": 2000000000`) {
+			t.Errorf("module copy changed a number: %s", module)
+		}
+		ov, _ := os.ReadFile(filepath.Join(sharedModuleDir(scratch, "sec"), offlineOverrideFile))
+		if strings.Contains(string(ov), `"provider"`) || !strings.Contains(string(ov), `"backend"`) {
+			t.Errorf("module override %s, want the override without its provider blocks", ov)
+		}
+	})
+	for name, tc := range map[string]struct {
+		main     map[string]any
+		override map[string]any
+	}{
+		"an expression":                       {stack([]any{map[string]any{"region": "${var.region}"}}, nil), override("")},
+		"two identical ones in a stack":       {stack([]any{east, eastAs("again")}, nil), override("", "again")},
+		"no aws provider":                     {map[string]any{"terraform": map[string]any{}}, override()},
+		"no required_providers for aws":       {map[string]any{"provider": map[string]any{"aws": []any{east}}}, override("")},
+		"provider blocks of an unknown shape": {stack(nil, map[string]any{"provider": map[string]any{"aws": "us-east-1"}}), override("")},
+	} {
+		t.Run("not with "+name, func(t *testing.T) {
+			scratch := t.TempDir()
+			write(t, scratch, "pri", stack([]any{east}, nil), override(""))
+			write(t, scratch, "odd", tc.main, tc.override)
+			if sp, err := shareProviders(scratch, []string{"pri", "odd"}); sp != nil || err != nil {
+				t.Errorf("shareProviders = %+v, %v; want nil, nil (modules keep their own)", sp, err)
 			}
 		})
 	}

@@ -32,6 +32,10 @@ type Options struct {
 	// show -json, so no plan.json. Each command costs ~1.5-2 s of CPU just to
 	// load the AWS provider's schema.
 	Quick bool
+	// PerStack makes Offline plan each stack in a Terraform run of its own
+	// (not all in one combined run), so each stack's plan log is that
+	// stack's plan alone, as Terraform prints it.
+	PerStack bool
 	// Port is the port Emulate starts moto_server on; default 4566.
 	Port int
 	// PluginCacheDir is the provider cache shared by all stacks; default

@@ -62,6 +62,7 @@ func diff(ctx context.Context, envs []string) error {
 	results, err := harness.Offline(ctx, harness.Options{
 		Scratch:        offline,
 		Quick:          true,
+		PerStack:       true,
 		PluginCacheDir: harness.PluginCache(filepath.Join(repo, ".check")),
 	}, stacks)
 	for _, r := range results {
