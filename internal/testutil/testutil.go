@@ -56,7 +56,7 @@ func ReadJSON(t testing.TB, path string, v any) {
 // folder and returns the binary's path.
 func Build(t testing.TB, dir, pkg string) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), filepath.Base(filepath.Join(dir, pkg)))
+	bin := filepath.Join(t.TempDir(), "app")
 	cmd := exec.Command("go", "build", "-o", bin, pkg)
 	cmd.Dir = dir
 	if out, err := cmd.CombinedOutput(); err != nil {
