@@ -1,6 +1,7 @@
 // Command bench measures what docs/speed.md reports: the synth of every
-// example environment with the jsii kernel preload on and off and with the
-// node on PATH, and the offline validate + plan of every stack. Each measure
+// example environment as it runs by default, with jsii's relay process, with
+// jsii's default NODE_OPTIONS, with the kernel preload off and with the node
+// on PATH, and the offline validate + plan of every stack. Each measure
 // runs several times; it prints min and median wall time, CPU time, the peak
 // memory of the largest process and the machine's load beside each. When a
 // run fails, bench prints why, reports nothing and exits 1.
@@ -66,9 +67,9 @@ func bench(tmp string, runs int, want func(string) bool) error {
 		}
 	}
 	out := filepath.Join(tmp, "cdktf.out")
-	synth := func(node, preload string) *exec.Cmd {
+	synth := func(node, preload string, extra ...string) *exec.Cmd {
 		cmd := exec.Command(app)
-		cmd.Env = env(node, preload, "CDKTF_OUTDIR="+out)
+		cmd.Env = env(node, preload, append(extra, "CDKTF_OUTDIR="+out)...)
 		return cmd
 	}
 	var report []*measure
@@ -83,15 +84,18 @@ func bench(tmp string, runs int, want func(string) bool) error {
 		return nil
 	}
 	if want("synth") {
-		variants := []struct{ name, node, preload string }{
-			{"synth all examples", node, "1"},
-			{"synth all examples, preload off", node, "0"},
+		type variant struct{ name, node, preload, extra string }
+		variants := []variant{
+			{"synth all examples", node, "1", ""},
+			{"synth all examples, jsii's relay process", node, "1", nodeenv.DirectSwitch + "=0"},
+			{"synth all examples, jsii's NODE_OPTIONS default", node, "1", "NODE_OPTIONS=--max-old-space-size=4069"},
+			{"synth all examples, preload off", node, "0", ""},
 		}
 		if pathNode != "" && pathNode != node {
-			variants = append(variants, struct{ name, node, preload string }{"synth all examples, node " + version(pathNode) + " from PATH", pathNode, "1"})
+			variants = append(variants, variant{"synth all examples, node " + version(pathNode) + " from PATH", pathNode, "1", ""})
 		}
 		for _, v := range variants {
-			if err := series(v.name+" (node "+version(v.node)+")", func() *exec.Cmd { return synth(v.node, v.preload) }); err != nil {
+			if err := series(v.name+" (node "+version(v.node)+")", func() *exec.Cmd { return synth(v.node, v.preload, v.extra) }); err != nil {
 				return err
 			}
 		}
@@ -143,8 +147,9 @@ func (m *measure) run(cmd *exec.Cmd) error {
 func env(node, preload string, extra ...string) []string {
 	env := slices.DeleteFunc(os.Environ(), func(kv string) bool {
 		k, _, _ := strings.Cut(kv, "=")
-		return slices.Contains([]string{"NODE_OPTIONS", "JSII_NODE", nodeenv.Switch, "MULTIREGION_ENVIRONMENTS", "CDKTF_CONTEXT_JSON", "CDKTF_OUTDIR"}, k)
+		return slices.Contains([]string{"NODE_OPTIONS", "JSII_NODE", "JSII_RUNTIME", nodeenv.Switch, nodeenv.DirectSwitch, "MULTIREGION_ENVIRONMENTS", "CDKTF_CONTEXT_JSON", "CDKTF_OUTDIR"}, k)
 	})
+	extra = slices.DeleteFunc(extra, func(kv string) bool { return kv == "" })
 	env = append(env, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20", "CHECKPOINT_DISABLE=1", "JSII_NODE="+node, nodeenv.Switch+"="+preload)
 	return append(env, extra...)
 }

@@ -1,7 +1,8 @@
 // Package nodeenv prepares the environment of the Node.js process that runs
 // the jsii kernel: which node runs it, a preload (preload.js) that loads
 // the AWS provider's JavaScript bundle lazily and skips cdktf's JavaScript
-// creation stacks.
+// creation stacks, and a direct start of the kernel without jsii's relay
+// process.
 //
 // jsii-runtime-go prepares the kernel process, environment included, at
 // package init (the first RegisterClass), and starts it at the first jsii
@@ -17,7 +18,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 
@@ -64,9 +67,10 @@ func setup() {
 	}
 	switch strings.ToLower(mode) {
 	case "0", "off", "false", "no":
-		// A parent's Setup may have left its preload in the environment this
-		// process inherited.
+		// A parent's Setup may have left its preload and direct start in the
+		// environment this process inherited.
 		os.Setenv("NODE_OPTIONS", withoutPreload(os.Getenv("NODE_OPTIONS")))
+		dropDirect()
 		notes = append(notes, "preload off ("+Switch+"="+mode+")")
 	default:
 		path, err := WritePreload(cacheDir())
@@ -76,6 +80,7 @@ func setup() {
 		}
 		os.Setenv("NODE_OPTIONS", withRequire(os.Getenv("NODE_OPTIONS"), path))
 		notes = append(notes, "preload "+path)
+		notes = append(notes, direct())
 	}
 	if mode == "debug" {
 		fmt.Fprintln(os.Stderr, "multiregion: jsii kernel:", strings.Join(notes, "; "))
@@ -168,6 +173,119 @@ func quote(s string) string {
 		return s
 	}
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+}
+
+// DirectSwitch names the environment variable that, set to 0, keeps jsii's
+// relay process (see direct). Setup sets it to 1 when it starts the kernel
+// directly; the preload reads it.
+const DirectSwitch = "MULTIREGION_JSII_DIRECT"
+
+// runtimeModule is the Go module whose embedded kernel (lib/program.js) the
+// app runs.
+const runtimeModule = "github.com/aws/jsii-runtime-go"
+
+// direct makes jsii start the kernel (lib/program.js) as the only Node.js
+// process, through JSII_RUNTIME, instead of its relay (bin/jsii-runtime.js)
+// that starts the kernel as a second process: one Node.js start and one
+// bundle less per synth (make bench measures both ways). The preload then gives the kernel its API channel
+// on stdin/stdout and wraps its console output as the relay does. It uses the
+// kernel of the jsii-runtime-go version this binary was built with, from the
+// Go module cache; when that is not there, JSII_RUNTIME is set already, or
+// MULTIREGION_JSII_DIRECT=0, jsii starts its relay as usual. It returns a
+// note for the debug report.
+func direct() string {
+	// A JSII_RUNTIME of this shape was set by direct, in this process or in
+	// a parent (children inherit it, with the preload): it is redone here.
+	rt := os.Getenv("JSII_RUNTIME")
+	ours := ownRuntime(rt)
+	if rt != "" && !ours {
+		return "relay process kept (JSII_RUNTIME is set)"
+	}
+	keep := func(why string) string {
+		dropDirect()
+		return "relay process kept (" + why + ")"
+	}
+	if os.Getenv(DirectSwitch) == "0" {
+		return keep(DirectSwitch + "=0")
+	}
+	program := kernelProgram()
+	if program == "" {
+		return keep("no " + runtimeModule + " kernel in the module cache")
+	}
+	node := os.Getenv("JSII_NODE")
+	if node == "" {
+		node = "node"
+	}
+	node, err := exec.LookPath(node)
+	if err != nil {
+		return keep(err.Error())
+	}
+	if strings.ContainsAny(node+program, "'\n") {
+		return keep("a quote in " + node + " or " + program)
+	}
+	// jsii runs JSII_RUNTIME with $SHELL -c; exec leaves no shell behind.
+	os.Setenv("JSII_RUNTIME", "exec '"+node+"' --preserve-symlinks '"+program+"'")
+	os.Setenv(DirectSwitch, "1")
+	return "kernel " + program + " started directly"
+}
+
+// kernelProgram is the path of lib/program.js of the jsii-runtime-go version
+// in this binary's build info, in the Go module cache; "" when it is not
+// there (a replaced module, a pruned cache, a binary built elsewhere).
+func kernelProgram() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	return kernelProgramOf(info)
+}
+
+// kernelProgramOf is kernelProgram for the build info of a binary. (A test
+// binary's has no dependencies: tests run the stock relay.)
+func kernelProgramOf(info *debug.BuildInfo) string {
+	var version string
+	for _, m := range info.Deps {
+		if m.Path == runtimeModule && m.Replace == nil {
+			version = m.Version
+		}
+	}
+	if version == "" {
+		return ""
+	}
+	cache := os.Getenv("GOMODCACHE")
+	if cache == "" {
+		gopath := os.Getenv("GOPATH")
+		if gopath == "" {
+			home, err := os.UserHomeDir()
+			if err != nil {
+				return ""
+			}
+			gopath = filepath.Join(home, "go")
+		}
+		cache = filepath.Join(filepath.SplitList(gopath)[0], "pkg", "mod")
+	}
+	program := filepath.Join(cache, runtimeModule+"@"+version, "internal", "embedded", "resources", "lib", "program.js")
+	if fi, err := os.Stat(program); err != nil || !fi.Mode().IsRegular() {
+		return ""
+	}
+	return program
+}
+
+// dropDirect undoes a direct start inherited from a parent: its JSII_RUNTIME,
+// and the switch that makes the preload take the kernel's API channel from
+// stdin/stdout, which would break a kernel that jsii's relay starts.
+func dropDirect() {
+	if ownRuntime(os.Getenv("JSII_RUNTIME")) {
+		os.Unsetenv("JSII_RUNTIME")
+	}
+	if os.Getenv(DirectSwitch) == "1" {
+		os.Unsetenv(DirectSwitch)
+	}
+}
+
+// ownRuntime tells a JSII_RUNTIME that direct set.
+func ownRuntime(rt string) bool {
+	return strings.HasPrefix(rt, "exec '") && strings.HasSuffix(rt, "program.js'")
 }
 
 // withoutPreload drops this package's --require from NODE_OPTIONS; when

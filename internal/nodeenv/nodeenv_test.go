@@ -1,9 +1,12 @@
 package nodeenv
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -186,6 +189,100 @@ func TestCreationStacks(t *testing.T) {
 	}
 }
 
+// TestDirectKernelChannel: a kernel started directly (no relay process)
+// reads its API requests from stdin and writes its responses to stdout,
+// while everything it prints (console.log, console.error, its own error
+// lines on fd 2) reaches stderr as the JSON lines jsii's relay writes, so
+// none of it can corrupt the API channel.
+func TestDirectKernelChannel(t *testing.T) {
+	preload, err := WritePreload(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A stand-in for the kernel: lib/program.js speaking on fd 3 as the real one does.
+	program := filepath.Join(t.TempDir(), "lib", "program.js")
+	os.MkdirAll(filepath.Dir(program), 0o755)
+	os.WriteFile(program, []byte(`'use strict';
+const fs = require('fs');
+const buf = Buffer.alloc(100);
+const n = fs.readSync(3, buf, 0, buf.length, null);
+console.log('log line');
+console.error('error line');
+fs.writeSync(2, Buffer.from('xxkernel line\n'), 2);
+fs.writeSync(3, '{"ok":' + JSON.stringify(buf.subarray(0, n).toString().trim()) + '}\n');
+`), 0o644)
+	for _, mode := range []string{"1", "0"} {
+		cmd := exec.Command(nodeBinary(t), program)
+		cmd.Env = append(os.Environ(), "NODE_OPTIONS="+withRequire("", preload), DirectSwitch+"="+mode)
+		cmd.Stdin = strings.NewReader("{\"hello\":1}\n")
+		var stdout, stderr strings.Builder
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		if mode == "0" {
+			// Without the switch the stand-in reads fd 3, which is no API
+			// channel here: the preload changed nothing.
+			if err == nil || !strings.Contains(stderr.String(), "syscall: 'read'") {
+				t.Errorf("%s=0: want the stand-in's read of fd 3 to fail, got %v\n%s", DirectSwitch, err, stderr.String())
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("direct kernel: %v\n%s", err, stderr.String())
+		}
+		if got := stdout.String(); got != "{\"ok\":\"{\\\"hello\\\":1}\"}\n" {
+			t.Errorf("API channel (stdout) = %q, want only the response", got)
+		}
+		var got []string
+		for _, line := range strings.Split(strings.TrimSpace(stderr.String()), "\n") {
+			var msg map[string][]byte // base64 decoded
+			if err := json.Unmarshal([]byte(line), &msg); err != nil {
+				t.Fatalf("stderr line %q is not a relay JSON line: %v", line, err)
+			}
+			for k, v := range msg {
+				got = append(got, k+": "+string(v))
+			}
+		}
+		want := []string{"stdout: log line\n", "stderr: error line\n", "stderr: kernel line\n"}
+		if !slices.Equal(got, want) {
+			t.Errorf("console output %q, want %q", got, want)
+		}
+	}
+}
+
+// TestKernelProgram: the kernel of the jsii-runtime-go version go.mod pins
+// is found in the module cache (go test downloaded it); a replaced module, a
+// build without the module, or a cache without it is no match.
+func TestKernelProgram(t *testing.T) {
+	gomod, err := os.ReadFile(filepath.Join("..", "..", "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var version string
+	for _, line := range strings.Split(string(gomod), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == runtimeModule {
+			version = f[1]
+		}
+	}
+	info := func(m *debug.Module) *debug.BuildInfo { return &debug.BuildInfo{Deps: []*debug.Module{m}} }
+	p := kernelProgramOf(info(&debug.Module{Path: runtimeModule, Version: version}))
+	if !strings.HasSuffix(p, filepath.Join(runtimeModule+"@"+version, "internal", "embedded", "resources", "lib", "program.js")) {
+		t.Fatalf("kernel of %s %s = %q, want the module cache's lib/program.js", runtimeModule, version, p)
+	}
+	for name, bi := range map[string]*debug.BuildInfo{
+		"replaced":   info(&debug.Module{Path: runtimeModule, Version: version, Replace: &debug.Module{Path: "../fork"}}),
+		"not a dep":  info(&debug.Module{Path: "example.com/other", Version: version}),
+		"no version": info(&debug.Module{Path: runtimeModule, Version: "v0.0.0-not-there"}),
+	} {
+		if p := kernelProgramOf(bi); p != "" {
+			t.Errorf("%s: kernel %q, want none", name, p)
+		}
+	}
+	t.Setenv("GOMODCACHE", t.TempDir())
+	if p := kernelProgramOf(info(&debug.Module{Path: runtimeModule, Version: version})); p != "" {
+		t.Errorf("with an empty module cache: kernel %q, want none", p)
+	}
+}
+
 func TestWithoutPreload(t *testing.T) {
 	for in, want := range map[string]string{
 		withRequire("", "/c/multiregion/jsii-preload-ab.js"):             "",
@@ -195,6 +292,23 @@ func TestWithoutPreload(t *testing.T) {
 	} {
 		if got := withoutPreload(in); got != want {
 			t.Errorf("withoutPreload(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestDirectInheritedButKept: a process that inherits a parent's direct start
+// but keeps jsii's relay (here: a test binary has no kernel in its build info)
+// drops both the parent's JSII_RUNTIME and the switch, so the preload leaves
+// the relay's kernel its fd 3 channel.
+func TestDirectInheritedButKept(t *testing.T) {
+	t.Setenv("JSII_RUNTIME", "exec '/usr/bin/node' --preserve-symlinks '/m/lib/program.js'")
+	t.Setenv(DirectSwitch, "1")
+	if note := direct(); !strings.Contains(note, "relay process kept") {
+		t.Fatalf("direct() = %q, want the relay kept", note)
+	}
+	for _, k := range []string{"JSII_RUNTIME", DirectSwitch} {
+		if v, ok := os.LookupEnv(k); ok {
+			t.Errorf("%s=%q still set", k, v)
 		}
 	}
 }

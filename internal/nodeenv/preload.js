@@ -107,3 +107,43 @@ if (typeof compile !== 'function') {
 }
 
 module.exports = { lazify };
+
+// 4. No relay process. Stock jsii starts two Node.js processes: a relay
+// (bin/jsii-runtime.js) that gives the kernel (lib/program.js) its API channel
+// on fd 3 and wraps the kernel's console output into JSON lines on stderr,
+// and the kernel. nodeenv may start the kernel directly instead
+// (MULTIREGION_JSII_DIRECT=1 through JSII_RUNTIME): then the kernel's API
+// channel is its stdin and stdout, and its console output reaches the Go side
+// as the relay would have wrapped it. That saves a Node.js start and the
+// relay's own bundle.
+if (process.env.MULTIREGION_JSII_DIRECT === '1' && /[\\/]lib[\\/]program\.js$/.test(process.argv[1] || '')) {
+  const fs = require('fs');
+  const readSync = fs.readSync, writeSync = fs.writeSync;
+  const channel = 3;
+  const wrap = (key, chunk, encoding) => {
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk), typeof encoding === 'string' ? encoding : 'utf8');
+    writeSync.call(fs, 2, JSON.stringify({ [key]: buf.toString('base64') }) + '\n');
+  };
+  fs.readSync = function (fd, ...rest) {
+    return readSync.call(this, fd === channel ? 0 : fd, ...rest);
+  };
+  fs.writeSync = function (fd, data, ...rest) {
+    if (fd === channel) return writeSync.call(this, 1, data, ...rest);
+    if (fd === 2 || fd === 1) {
+      // The kernel's own error lines (SyncStdio on fd 2), as the relay wraps them.
+      const buf = Buffer.isBuffer(data) ? data.subarray(rest[0] || 0) : data;
+      wrap(fd === 1 ? 'stdout' : 'stderr', buf);
+      return Buffer.isBuffer(data) ? data.length - (rest[0] || 0) : Buffer.byteLength(String(data));
+    }
+    return writeSync.call(this, fd, data, ...rest);
+  };
+  for (const [stream, key] of [[process.stdout, 'stdout'], [process.stderr, 'stderr']]) {
+    stream.write = function (chunk, encoding, cb) {
+      if (typeof encoding === 'function') { cb = encoding; encoding = undefined; }
+      wrap(key, chunk, encoding);
+      if (typeof cb === 'function') process.nextTick(cb);
+      return true;
+    };
+  }
+  report('kernel started directly: API channel on stdin/stdout, no relay process');
+}
