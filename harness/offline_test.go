@@ -348,7 +348,22 @@ func testOffline(t *testing.T, outdir string) {
 		t.Error("plan.json of fix-secondary has no aws_security_group.peer")
 	}
 
-	// Each stack's plan.json names its own provider configurations.
+	// The run shared the stacks' provider configurations: its root module
+	// declares them and passes them to every module; the plan.json of each
+	// stack still names its own.
+	var root struct {
+		Provider map[string][]map[string]any `json:"provider"`
+		Module   map[string]map[string]any   `json:"module"`
+	}
+	readJSON(t, filepath.Join(togetherDir(scratch), "main.tf.json"), &root)
+	if len(root.Provider["aws"]) != 3 {
+		t.Errorf("combined root module declares %d AWS configurations, want the fixture's 3 distinct ones", len(root.Provider["aws"]))
+	}
+	for name, call := range root.Module {
+		if call["providers"] == nil {
+			t.Errorf("module %s is not passed its providers: %v", name, call)
+		}
+	}
 	var cfg struct {
 		Configuration struct {
 			ProviderConfig map[string]any `json:"provider_config"`
@@ -538,7 +553,7 @@ func TestSplitPlanJSON(t *testing.T) {
 	    "module.s1:aws":{"name":"aws","module_address":"module.s1","expressions":{"region":{"constant_value":"us-east-1"}}},
 	    "module.s10:aws.secondary":{"name":"aws","alias":"secondary","module_address":"module.s10"}},
 	   "root_module":{"module_calls":{"s1":{"source":"../s1","module":{"resources":[{"address":"aws_vpc.v"}]}},"s10":{"source":"../s10","module":{}}}}}}`
-	split, err := splitPlanJSON([]byte(all), []string{"s1", "s10"})
+	split, err := splitPlanJSON([]byte(all), []string{"s1", "s10"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -570,6 +585,155 @@ func TestSplitPlanJSON(t *testing.T) {
 	}
 	if _, ok := s1.Configuration.RootModule["resources"]; !ok {
 		t.Errorf("s1 configuration root module %v, want the module call's body", s1.Configuration.RootModule)
+	}
+}
+
+// With shared provider configurations, each stack's plan.json gets the
+// root's configurations it was passed back under its own keys, and its
+// resources' provider_config_key point at those keys.
+func TestSplitPlanJSONShared(t *testing.T) {
+	all := `{"format_version":"1.2","terraform_version":"1.11.4",
+	  "resource_changes":[],
+	  "planned_values":{"root_module":{"child_modules":[]}},
+	  "configuration":{"provider_config":{
+	    "aws":{"name":"aws","full_name":"registry.terraform.io/hashicorp/aws"},
+	    "aws.s0":{"name":"aws","alias":"s0","expressions":{"region":{"constant_value":"us-east-1"}}},
+	    "aws.s1":{"name":"aws","alias":"s1","expressions":{"region":{"constant_value":"us-west-2"}}},
+	    "module.sec:terraform":{"name":"terraform","module_address":"module.sec"}},
+	   "root_module":{"module_calls":{"sec":{"source":"./stacks/sec","module":{"resources":[
+	     {"address":"aws_vpc.v","provider_config_key":"aws.s1"},
+	     {"address":"aws_vpc.p","provider_config_key":"aws.s0"},
+	     {"address":"terraform_data.d","provider_config_key":"module.sec:terraform"}]}}}}}}`
+	shared := &sharedProviders{passes: map[string]map[string]string{"sec": {"aws": "aws.s1", "aws.primary": "aws.s0"}}}
+	split, err := splitPlanJSON([]byte(all), []string{"sec"}, shared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sec struct {
+		Configuration struct {
+			ProviderConfig map[string]map[string]any `json:"provider_config"`
+			RootModule     struct {
+				Resources []map[string]any `json:"resources"`
+			} `json:"root_module"`
+		} `json:"configuration"`
+	}
+	if err := json.Unmarshal(split["sec"], &sec); err != nil {
+		t.Fatal(err)
+	}
+	pc := sec.Configuration.ProviderConfig
+	region := func(p map[string]any) any {
+		e, _ := p["expressions"].(map[string]any)
+		r, _ := e["region"].(map[string]any)
+		return r["constant_value"]
+	}
+	if len(pc) != 3 || region(pc["aws"]) != "us-west-2" || pc["aws"]["alias"] != nil ||
+		region(pc["aws.primary"]) != "us-east-1" || pc["aws.primary"]["alias"] != "primary" || pc["terraform"] == nil {
+		t.Errorf("provider config %v, want aws (us-west-2, no alias), aws.primary (us-east-1) and terraform", pc)
+	}
+	var keys []string
+	for _, r := range sec.Configuration.RootModule.Resources {
+		keys = append(keys, r["provider_config_key"].(string))
+	}
+	if want := []string{"aws", "aws.primary", "terraform"}; !slices.Equal(keys, want) {
+		t.Errorf("provider_config_key %v, want %v", keys, want)
+	}
+	if _, err := splitPlanJSON([]byte(all), []string{"sec"}, &sharedProviders{passes: map[string]map[string]string{"sec": {"aws": "aws.s9"}}}); err == nil {
+		t.Error("a passed configuration missing from the plan must be an error")
+	}
+}
+
+func TestShareProviders(t *testing.T) {
+	write := func(t *testing.T, scratch, stack string, main, override map[string]any) {
+		dir := scratchStackDir(scratch, stack)
+		os.MkdirAll(dir, 0o755)
+		for name, doc := range map[string]map[string]any{stackFile: main, offlineOverrideFile: override} {
+			data, _ := json.Marshal(doc)
+			os.WriteFile(filepath.Join(dir, name), data, 0o644)
+		}
+	}
+	stack := func(providers []any, extra map[string]any) map[string]any {
+		doc := map[string]any{
+			"terraform": map[string]any{"required_providers": map[string]any{"aws": map[string]any{"source": "aws", "version": "5.100.0"}}},
+			"provider":  map[string]any{"aws": providers},
+			"resource":  map[string]any{"aws_wafv2_web_acl": map[string]any{"w": map[string]any{"rate": json.Number("2000000000")}}},
+		}
+		maps.Copy(doc, extra)
+		return doc
+	}
+	east := map[string]any{"region": "us-east-1", "allowed_account_ids": []any{"123456789012"}}
+	west := map[string]any{"region": "us-west-2", "allowed_account_ids": []any{"123456789012"}}
+	eastAs := func(alias string) map[string]any { p := maps.Clone(east); p["alias"] = alias; return p }
+	override := func(aliases ...string) map[string]any {
+		var list []any
+		for _, a := range aliases {
+			p := map[string]any{"allowed_account_ids": nil, "skip_requesting_account_id": true}
+			if a != "" {
+				p["alias"] = a
+			}
+			list = append(list, p)
+		}
+		return map[string]any{"provider": map[string]any{"aws": list}, "terraform": map[string]any{"backend": map[string]any{"local": map[string]any{"path": "terraform.tfstate"}}}}
+	}
+
+	t.Run("identical configurations are one", func(t *testing.T) {
+		scratch := t.TempDir()
+		write(t, scratch, "pri", stack([]any{east}, nil), override(""))
+		write(t, scratch, "sec", stack([]any{west, eastAs("primary")}, nil), override("", "primary"))
+		sp, err := shareProviders(scratch, []string{"pri", "sec"})
+		if err != nil || sp == nil {
+			t.Fatalf("shareProviders = %v, %v; want a sharing", sp, err)
+		}
+		if len(sp.root) != 2 {
+			t.Errorf("root configurations %v, want 2 (us-east-1 shared by pri and sec's primary)", sp.root)
+		}
+		want := map[string]map[string]string{"pri": {"aws": "aws.s0"}, "sec": {"aws": "aws.s1", "aws.primary": "aws.s0"}}
+		if !reflect.DeepEqual(sp.passes, want) {
+			t.Errorf("passes %v, want %v", sp.passes, want)
+		}
+		if r := sp.root[0]; r["alias"] != "s0" || r["region"] != "us-east-1" || r["skip_requesting_account_id"] != true {
+			t.Errorf("root s0 %v, want the us-east-1 block with the override applied", r)
+		} else if v, ok := r["allowed_account_ids"]; !ok || v != nil {
+			t.Errorf("root s0 allowed_account_ids = %v (present %v), want null as the override sets it", v, ok)
+		}
+		if sp.required["source"] != "aws" || sp.required["configuration_aliases"] != nil {
+			t.Errorf("root required_providers.aws %v, want the stacks' without aliases", sp.required)
+		}
+		module, _ := os.ReadFile(filepath.Join(sharedModuleDir(scratch, "sec"), stackFile))
+		var doc map[string]any
+		json.Unmarshal(module, &doc)
+		if _, ok := doc["provider"]; ok {
+			t.Errorf("module copy keeps its provider blocks: %s", module)
+		}
+		aliases := doc["terraform"].(map[string]any)["required_providers"].(map[string]any)["aws"].(map[string]any)["configuration_aliases"]
+		if !reflect.DeepEqual(aliases, []any{"aws.primary"}) {
+			t.Errorf("module configuration_aliases %v, want [aws.primary]", aliases)
+		}
+		if !strings.Contains(string(module), `"rate": 2000000000`) {
+			t.Errorf("module copy changed a number: %s", module)
+		}
+		ov, _ := os.ReadFile(filepath.Join(sharedModuleDir(scratch, "sec"), offlineOverrideFile))
+		if strings.Contains(string(ov), `"provider"`) || !strings.Contains(string(ov), `"backend"`) {
+			t.Errorf("module override %s, want the override without its provider blocks", ov)
+		}
+	})
+	for name, tc := range map[string]struct {
+		main     map[string]any
+		override map[string]any
+	}{
+		"an expression":                       {stack([]any{map[string]any{"region": "${var.region}"}}, nil), override("")},
+		"two identical ones in a stack":       {stack([]any{east, eastAs("again")}, nil), override("", "again")},
+		"no aws provider":                     {map[string]any{"terraform": map[string]any{}}, override()},
+		"no required_providers for aws":       {map[string]any{"provider": map[string]any{"aws": []any{east}}}, override("")},
+		"provider blocks of an unknown shape": {stack(nil, map[string]any{"provider": map[string]any{"aws": "us-east-1"}}), override("")},
+	} {
+		t.Run("not with "+name, func(t *testing.T) {
+			scratch := t.TempDir()
+			write(t, scratch, "pri", stack([]any{east}, nil), override(""))
+			write(t, scratch, "odd", tc.main, tc.override)
+			if sp, err := shareProviders(scratch, []string{"pri", "odd"}); sp != nil || err != nil {
+				t.Errorf("shareProviders = %+v, %v; want nil, nil (modules keep their own)", sp, err)
+			}
+		})
 	}
 }
 

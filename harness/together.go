@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,16 +12,17 @@ import (
 	"time"
 )
 
-// Planning every stack in one Terraform run costs a fraction of the CPU of
-// a run per stack: Terraform loads the AWS provider's schema once per
-// command, and one plan and one show -json replace a plan and a show per
-// stack. The run's root module (<scratch>/together) calls each prepared
-// stack copy as a module; the copies keep their override files, so each
-// module configures its own providers and reads its own stub states, and
-// its backend block is ignored (Terraform warns, harmlessly).
+// Planning every stack in one Terraform run costs about a third less CPU than
+// a run per stack (measured on the 12 example stacks, 879 resources: 30.6
+// CPU-s against 44-47 in quick mode), because Terraform loads the AWS
+// provider's schema once per run instead of once per stack, and one show
+// -json replaces twelve. The run's root module (<scratch>/together) calls
+// each prepared stack copy as a module; the copies keep their override
+// files, so each module configures its own providers, reads its own stub
+// states, and its backend block is ignored (Terraform warns, harmlessly).
 //
 // A failure of the combined run says little about which stack failed, so
-// Offline then checks every stack in a run of its own; the combined run is
+// Offline then checks every stack on its own as before; the shared run is
 // only ever a faster way to the same all-pass answer.
 
 // togetherDir is the root module of the combined run.
@@ -49,13 +51,36 @@ func (tf *terraform) offlineTogether(ctx context.Context, opts Options, results 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return false
 	}
+	shared, err := shareProviders(opts.Scratch, stackNames(results))
+	if err != nil {
+		tf.logf("offline %d stacks together: sharing provider configurations: %v; each module keeps its own", len(results), err)
+		shared = nil
+	}
+	root := map[string]any{}
 	calls := map[string]any{}
 	for _, r := range results {
-		// Both folders are in the scratch folder: "../cdktf.out/stacks/<stack>".
-		rel, _ := filepath.Rel(dir, scratchStackDir(opts.Scratch, r.Stack))
-		calls[r.Stack] = map[string]any{"source": filepath.ToSlash(rel)}
+		source := scratchStackDir(opts.Scratch, r.Stack)
+		call := map[string]any{}
+		if shared != nil {
+			source = sharedModuleDir(opts.Scratch, r.Stack)
+			call["providers"] = shared.passes[r.Stack]
+		}
+		rel, err := filepath.Rel(dir, source)
+		if err != nil {
+			return false
+		}
+		call["source"] = "./" + filepath.ToSlash(rel)
+		if strings.HasPrefix(rel, "..") {
+			call["source"] = filepath.ToSlash(rel)
+		}
+		calls[r.Stack] = call
 	}
-	data, _ := json.MarshalIndent(map[string]any{"module": calls}, "", "  ")
+	root["module"] = calls
+	if shared != nil {
+		root["terraform"] = map[string]any{"required_providers": map[string]any{"aws": shared.required}}
+		root["provider"] = map[string]any{"aws": shared.root}
+	}
+	data, _ := json.MarshalIndent(root, "", "  ")
 	if err := os.WriteFile(filepath.Join(dir, "main.tf.json"), data, 0o644); err != nil {
 		return false
 	}
@@ -83,7 +108,7 @@ func (tf *terraform) offlineTogether(ctx context.Context, opts Options, results 
 		var out strings.Builder
 		show, _ = tf.run(ctx, dir, logPath(opts.Scratch, name, "show"), &out, "show", "-json", "-no-color", planFile)
 		if show.OK {
-			split, err = splitPlanJSON([]byte(out.String()), stackNames(results))
+			split, err = splitPlanJSON([]byte(out.String()), stackNames(results), shared)
 		}
 		if !show.OK || err != nil {
 			tf.logf("offline %d stacks together: show failed (%v), checking each on its own", len(results), err)
@@ -170,7 +195,11 @@ func moduleCounts(logPath string) (map[string][3]int, error) {
 // resource changes, planned values and configuration, with the
 // "module.<stack>." prefix taken off every address. Root outputs are not in
 // it (a module's outputs are not part of a plan's output changes).
-func splitPlanJSON(data []byte, stacks []string) (map[string][]byte, error) {
+//
+// With shared provider configurations (share.go) a stack's provider_config
+// is rebuilt from the root's configurations it was given, under its own keys,
+// and its resources' provider_config_key point at those keys again.
+func splitPlanJSON(data []byte, stacks []string, shared *sharedProviders) (map[string][]byte, error) {
 	var all struct {
 		FormatVersion    string           `json:"format_version"`
 		TerraformVersion string           `json:"terraform_version"`
@@ -219,6 +248,21 @@ func splitPlanJSON(data []byte, stacks []string) (map[string][]byte, error) {
 		var config any = map[string]any{}
 		if call, ok := all.Configuration.RootModule.ModuleCalls[stack]; ok {
 			config = call["module"]
+		}
+		if shared != nil {
+			maps.Copy(keys, shared.localKeys(stack))
+			for local, rootKey := range shared.passes[stack] {
+				p, ok := all.Configuration.ProviderConfig[rootKey]
+				if !ok {
+					return nil, fmt.Errorf("the combined plan has no provider configuration %s (%s of %s)", rootKey, local, stack)
+				}
+				p = maps.Clone(p)
+				delete(p, "alias")
+				if alias, ok := strings.CutPrefix(local, "aws."); ok {
+					p["alias"] = alias
+				}
+				providers[local] = p
+			}
 		}
 		config = rekeyProviders(config, keys)
 		doc, err := json.Marshal(map[string]any{
