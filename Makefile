@@ -31,8 +31,8 @@ test: setup
 synth:
 	go run .
 
-# Measure synth (sizes, fit, memory), builds, the offline checks and the
-# emulator deploy; several runs each, min and median, with the machine load
-# (README.md, Speed). E.g. make bench BENCH_FLAGS="-only synth -runs 3".
+# Measure synth (preload on and off, node on PATH) and the offline checks;
+# several runs each, min and median, with the machine load (docs/speed.md).
+# E.g. make bench BENCH_FLAGS="-only synth -runs 3".
 bench:
 	go run ./cmd/bench $(BENCH_FLAGS)

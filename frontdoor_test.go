@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/multiregion/multiregion/internal/testutil"
 )
 
 // The front door: the commands the README gives a user, run exactly as
@@ -223,12 +225,7 @@ func TestSynthInterrupted(t *testing.T) {
 	}
 	t.Parallel()
 	dir := projectCopy(t)
-	app := filepath.Join(dir, "app")
-	build := exec.Command("go", "build", "-o", app, ".")
-	build.Dir = dir
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	app := testutil.Build(t, dir, ".")
 	old := filepath.Join(dir, "cdktf.out", "manifest.json")
 	os.MkdirAll(filepath.Dir(old), 0o755)
 	os.WriteFile(old, []byte(`{"earlier":"output"}`), 0o644)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/multiregion/multiregion/internal/nodeenv"
+	"github.com/multiregion/multiregion/internal/testutil"
 )
 
 // TestPreloadOutputIdentical guards the jsii kernel preload
@@ -25,10 +26,7 @@ func TestPreloadOutputIdentical(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the app and synthesizes twice")
 	}
-	bin := filepath.Join(t.TempDir(), "multiregion")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := testutil.Build(t, ".", ".")
 	run := func(mode string, env ...string) (dir, stderr string) {
 		dir = filepath.Join(t.TempDir(), "cdktf.out")
 		cmd := exec.Command(bin)

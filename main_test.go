@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"os"
@@ -14,9 +13,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/jsii-runtime-go"
-
 	"github.com/multiregion/multiregion/config"
+	"github.com/multiregion/multiregion/internal/testutil"
 )
 
 // The app is synthesized once for the whole package (a synth costs seconds);
@@ -27,28 +25,13 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	os.Setenv("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-	code, err := func() (int, error) {
-		dir, err := os.MkdirTemp("", "multiregion-test-")
-		if err != nil {
-			return 1, err
+	testutil.JSIIMain(m, func(tmp string) (err error) {
+		if synthEnvs, err = config.LoadDir(config.DefaultDir, nil); err != nil {
+			return err
 		}
-		defer os.RemoveAll(dir)
-		synthEnvs, err = config.LoadDir(config.DefaultDir, nil)
-		if err != nil {
-			return 1, err
-		}
-		synthDir = filepath.Join(dir, "cdktf.out")
-		if err := synthesize(synthDir, synthEnvs, false); err != nil {
-			return 1, err
-		}
-		return m.Run(), nil
-	}()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "synthesis for the tests failed:", err)
-	}
-	jsii.Close() // os.Exit skips defers: close the kernel or leak /tmp/jsii-runtime.*
-	os.Exit(code)
+		synthDir = filepath.Join(tmp, "cdktf.out")
+		return synthesize(synthDir, synthEnvs, false)
+	})
 }
 
 // stackNames lists every synthesized stack.
@@ -68,16 +51,7 @@ func stackNames(t *testing.T) []string {
 	return names
 }
 
-func readJSON(t *testing.T, path string, v any) {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(data, v); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-}
+var readJSON = testutil.ReadJSON
 
 func stackPath(name string) string { return filepath.Join(synthDir, "stacks", name, "cdk.tf.json") }
 
@@ -334,10 +308,7 @@ func TestBadConfigWritesNothing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the app")
 	}
-	bin := filepath.Join(t.TempDir(), "multiregion")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := testutil.Build(t, ".", ".")
 	project := t.TempDir()
 	envDir := filepath.Join(project, config.DefaultDir)
 	os.MkdirAll(envDir, 0o755)

@@ -2,23 +2,16 @@ package constructs
 
 import (
 	"encoding/json"
-	"os"
 	"testing"
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
-	"github.com/multiregion/multiregion/internal/nodeenv"
+	"github.com/multiregion/multiregion/internal/testutil"
 )
 
-func TestMain(m *testing.M) {
-	os.Setenv("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-	nodeenv.Setup() // the pinned node, and the provider bundle loaded lazily
-	code := m.Run()
-	jsii.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testutil.JSIIMain(m, nil) }
 
 // synthJSON builds a throwaway stack in us-east-1 with build, synthesizes
 // it with cdktf.Testing_Synth (sorted keys, no metadata) and parses it.

@@ -42,11 +42,6 @@ const offlineOverrideFile = "zz_offline_override.tf.json"
 // A failing stack does not stop the others; the error joins every failure,
 // naming stack and step. Results are in the order of stacks.
 func Offline(ctx context.Context, opts Options, stacks []Stack) ([]Result, error) {
-	if opts.CacheWarm == nil {
-		opts.CacheWarm = func() {}
-	}
-	opts.CacheWarm = sync.OnceFunc(opts.CacheWarm)
-	defer opts.CacheWarm() // whatever happened, nothing installs after this
 	tf, err := newTerraform(&opts)
 	if err != nil {
 		return nil, err
@@ -89,7 +84,7 @@ func Offline(ctx context.Context, opts Options, stacks []Stack) ([]Result, error
 		if _, ok := templates[key]; ok {
 			continue
 		}
-		tf.init(ctx, opts.Scratch, &results[i])
+		results[i].Init = tf.initStack(ctx, opts.Scratch, results[i].Stack)
 		if results[i].Init.OK {
 			templates[key] = i
 		}
@@ -111,7 +106,7 @@ func Offline(ctx context.Context, opts Options, stacks []Stack) ([]Result, error
 				if t, ok := templates[providersKey(cfg)]; ok && len(cfg.Module) == 0 {
 					r.Init = cloneInit(scratchStackDir(opts.Scratch, results[t].Stack), scratchStackDir(opts.Scratch, r.Stack))
 				} else {
-					tf.init(ctx, opts.Scratch, r) // modules need their own init
+					r.Init = tf.initStack(ctx, opts.Scratch, r.Stack) // modules need their own init
 				}
 			}
 			if r.Init.OK {
@@ -352,11 +347,6 @@ func stubState(outputs map[string]bool) []byte {
 func fileExists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
-}
-
-// init runs terraform init in r's stack folder and drops the lock's hashes.
-func (tf *terraform) init(ctx context.Context, scratch string, r *Result) {
-	r.Init = tf.initStack(ctx, scratch, r.Stack)
 }
 
 // initStack runs terraform init in a stack copy and drops the lock's hashes.

@@ -13,12 +13,12 @@ import (
 
 // Terraform starts a provider process for every provider configuration, in
 // the validate walk and again in the plan walk, and each start costs the AWS
-// provider about 0.3 CPU-s before it plans anything (it builds and checks
-// its schemas). The 12 example stacks declare 20 AWS configurations but only
-// 8 distinct ones: the stacks of an environment share its regions and
-// default tags. So the combined offline run (together.go) declares each
-// distinct configuration once, in its root module, and passes it to the
-// stack modules, which are copies of the prepared stacks without their AWS
+// provider a good part of a CPU-second before it plans anything (it builds
+// and checks its schemas). The stacks of an environment declare the same
+// regions and default tags, so most of their AWS configurations are equal.
+// The combined offline run (together.go) declares each distinct
+// configuration once, in its root module, and passes it to the stack
+// modules, which are copies of the prepared stacks without their AWS
 // provider blocks. The configurations are the stacks' own as the override
 // leaves them; only their number changes.
 

@@ -46,11 +46,6 @@ type Options struct {
 	// AllowDestroy names the addresses of stateful resources an apply of a
 	// production-tier stack may delete or replace (see GuardDestructive).
 	AllowDestroy []string
-	// CacheWarm, when set, is called once by Offline as soon as it installs
-	// no more providers into PluginCacheDir, so that another Terraform run
-	// may init against the cache while Offline goes on planning (concurrent
-	// installs into one cache are not safe).
-	CacheWarm func()
 }
 
 // StepResult is the outcome of one Terraform command.

@@ -1,12 +1,13 @@
 package harness
 
 import (
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/multiregion/multiregion/internal/testutil"
 )
 
 // requireTerraform skips a test when terraform is missing, except in CI
@@ -111,16 +112,7 @@ func TestDropLockHashes(t *testing.T) {
 	}
 }
 
-func readJSON(t *testing.T, path string, v any) {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(data, v); err != nil {
-		t.Fatal(err)
-	}
-}
+var readJSON = testutil.ReadJSON
 
 func TestScratchMustBeDedicated(t *testing.T) {
 	project := t.TempDir()

@@ -11,16 +11,10 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/multiregion/multiregion/config"
-	"github.com/multiregion/multiregion/internal/nodeenv"
+	"github.com/multiregion/multiregion/internal/testutil"
 )
 
-func TestMain(m *testing.M) {
-	os.Setenv("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-	nodeenv.Setup() // the pinned node, and the provider bundle loaded lazily
-	code := m.Run()
-	jsii.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testutil.JSIIMain(m, nil) }
 
 // synthEnv synthesizes one environment parsed from YAML and returns its
 // stacks as generic JSON by role.

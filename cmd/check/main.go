@@ -128,32 +128,23 @@ func check(ctx context.Context, f flags) error {
 	if err := os.RemoveAll(opts.Scratch); err != nil {
 		return err
 	}
-	emulated, emulatorErr := emulatorEnvs(stacks)
-	if f.skipEmulator || emulatorErr != nil {
-		emulated = nil
-	}
-	ph := phases{
-		offline: func(ctx context.Context, cacheWarm func()) ([]harness.Result, error) {
-			opts := opts
-			opts.CacheWarm = cacheWarm
-			t := time.Now()
-			results, err := harness.Offline(ctx, opts, stacks)
-			if results != nil {
-				fmt.Printf("offline validate+plan of %d stacks in %.1fs\n", len(stacks), time.Since(t).Seconds())
-			}
-			return results, err
-		},
-		emulate: func(ctx context.Context, envs []string) ([]envReport, error) {
-			return runEmulatorPhase(ctx, repo, outdir, envs, f.allowDestroy, filepath.Join(checkDir, "emulator", "report.json"))
-		},
-	}
-	r := ph.run(ctx, emulated)
-	results, offlineErr, reports := r.results, r.offlineErr, r.reports
+	t := time.Now()
+	results, offlineErr := harness.Offline(ctx, opts, stacks)
+	offlineTime := time.Since(t)
 	if results == nil && offlineErr != nil {
 		return offlineErr
 	}
-	if r.emulatorErr != nil {
-		emulatorErr = errors.Join(emulatorErr, r.emulatorErr)
+	fmt.Printf("offline validate+plan of %d stacks in %.1fs\n", len(stacks), offlineTime.Seconds())
+
+	emulated, emulatorErr := emulatorEnvs(stacks)
+	var reports []envReport
+	var emulatorTime time.Duration
+	if !f.skipEmulator && emulatorErr == nil {
+		if passed := passedOffline(emulated, results); len(passed) > 0 {
+			t = time.Now()
+			reports, emulatorErr = runEmulatorPhase(ctx, repo, outdir, passed, f.allowDestroy, filepath.Join(checkDir, "emulator", "report.json"))
+			emulatorTime = time.Since(t)
+		}
 	}
 
 	printOutputs(reports)
@@ -166,8 +157,8 @@ func check(ctx context.Context, f flags) error {
 		printFailover(os.Stdout, envs)
 		costErr = printCost(os.Stdout, results, envs, filepath.Join(checkDir, "cost.json"))
 	}
-	fmt.Printf("\nsynth %.1fs, offline %.1fs, emulator %.1fs (alongside offline), total %.1fs\n",
-		synthTime.Seconds(), r.offlineTime.Seconds(), r.emulatorTime.Seconds(), time.Since(start).Seconds())
+	fmt.Printf("\nsynth %.1fs, offline %.1fs, emulator %.1fs, total %.1fs\n",
+		synthTime.Seconds(), offlineTime.Seconds(), emulatorTime.Seconds(), time.Since(start).Seconds())
 
 	errs := []error{offlineErr, emulatorErr, policyErr, costErr}
 	for _, r := range reports {
@@ -305,4 +296,25 @@ func emulatorPhase(ctx context.Context, f flags) error {
 		return err
 	}
 	return os.WriteFile(f.report, data, 0o644)
+}
+
+// passedOffline keeps the environments whose stacks all planned offline: a
+// deploy of the others would fail the same way, only minutes later.
+func passedOffline(envs []string, results []harness.Result) []string {
+	planned, failed := map[string]bool{}, map[string]bool{}
+	for _, r := range results {
+		planned[config.EnvOfStack(r.Stack)] = true
+		if !r.Plan.OK {
+			failed[config.EnvOfStack(r.Stack)] = true
+		}
+	}
+	var out []string
+	for _, env := range envs {
+		if !planned[env] || failed[env] {
+			fmt.Printf("emulator: not deploying %s, its offline check failed\n", env)
+			continue
+		}
+		out = append(out, env)
+	}
+	return out
 }

@@ -78,15 +78,9 @@ func (r *run) rebuild(ctx context.Context) {
 
 // switchBack is the planned window.
 func (r *run) switchBack(ctx context.Context) {
-	t := time.Now()
-	rep := r.instance(ctx, config.RolePrimary)
-	want := r.env.DatabaseIdentifier(config.RoleSecondary)
-	if rep.Error != "" || rep.State != "available" || !strings.HasSuffix(rep.Source, ":db:"+want) && rep.Source != want {
-		r.note("check-primary-replica", r.region(config.RolePrimary), StepFailed, fmt.Sprintf("%s: state %q source %q %s", rep.Identifier, rep.State, rep.Source, rep.Error), time.Since(t))
-		r.refuse(fmt.Sprintf("the primary's instance is not an available replica of %s yet: deploy %s first", want, r.env.StackName(config.RolePrimary)))
+	if !r.isReplica(ctx, config.RolePrimary) {
 		return
 	}
-	r.note("check-primary-replica", r.region(config.RolePrimary), StepDone, rep.Identifier+" replicates "+rep.Source, time.Since(t))
 	if !r.lagOK(ctx, config.RolePrimary, time.Now()) {
 		return
 	}
@@ -121,18 +115,9 @@ func (r *run) switchBack(ctx context.Context) {
 
 // finishFailback brings the secondary's service back.
 func (r *run) finishFailback(ctx context.Context) {
-	t := time.Now()
-	if !r.isWriter(ctx, config.RolePrimary) {
+	if !r.isWriter(ctx, config.RolePrimary) || !r.isReplica(ctx, config.RoleSecondary) {
 		return
 	}
-	rep := r.instance(ctx, config.RoleSecondary)
-	want := r.env.DatabaseIdentifier(config.RolePrimary)
-	if rep.State != "available" || !strings.HasSuffix(rep.Source, ":db:"+want) && rep.Source != want {
-		r.note("check-secondary-replica", r.region(config.RoleSecondary), StepFailed, fmt.Sprintf("%s: state %q source %q %s", rep.Identifier, rep.State, rep.Source, rep.Error), time.Since(t))
-		r.refuse(fmt.Sprintf("the secondary's instance is not an available replica of %s: deploy %s first", want, r.env.StackName(config.RoleSecondary)))
-		return
-	}
-	r.note("check-secondary-replica", r.region(config.RoleSecondary), StepDone, rep.Identifier+" replicates "+rep.Source, time.Since(t))
 	if s := r.service(ctx, config.RoleSecondary); s.Error == "" && s.Desired >= int32(r.env.Service.DesiredCount) {
 		r.refuse("nothing to fail back: the primary writes, the secondary replicates and serves")
 		return
@@ -150,6 +135,21 @@ func (r *run) isWriter(ctx context.Context, role string) bool {
 		return false
 	}
 	r.note("check-writer", r.region(role), StepDone, in.Identifier+" is the writer", time.Since(t))
+	return true
+}
+
+// isReplica checks that role's instance is an available replica of the
+// other role's writer; else it refuses: deploy role's stack first.
+func (r *run) isReplica(ctx context.Context, role string) bool {
+	t := time.Now()
+	in := r.instance(ctx, role)
+	want := r.env.DatabaseIdentifier(config.OtherRole(role))
+	if in.Error != "" || in.State != "available" || !strings.HasSuffix(in.Source, ":db:"+want) && in.Source != want {
+		r.note("check-"+role+"-replica", r.region(role), StepFailed, fmt.Sprintf("%s: state %q source %q %s", in.Identifier, in.State, in.Source, in.Error), time.Since(t))
+		r.refuse(fmt.Sprintf("the %s's instance is not an available replica of %s: deploy %s first", role, want, r.env.StackName(role)))
+		return false
+	}
+	r.note("check-"+role+"-replica", r.region(role), StepDone, in.Identifier+" replicates "+in.Source, time.Since(t))
 	return true
 }
 

@@ -186,9 +186,8 @@ const runtimeModule = "github.com/aws/jsii-runtime-go"
 
 // direct makes jsii start the kernel (lib/program.js) as the only Node.js
 // process, through JSII_RUNTIME, instead of its relay (bin/jsii-runtime.js)
-// that starts the kernel as a second process: one Node.js start, one bundle
-// and about 40 MB less per synth (measured 0.10-0.14 s of a 1.0-1.2 s
-// one-environment synth). The preload then gives the kernel its API channel
+// that starts the kernel as a second process: one Node.js start and one
+// bundle less per synth (make bench measures both ways). The preload then gives the kernel its API channel
 // on stdin/stdout and wraps its console output as the relay does. It uses the
 // kernel of the jsii-runtime-go version this binary was built with, from the
 // Go module cache; when that is not there, JSII_RUNTIME is set already, or

@@ -114,8 +114,8 @@ module.exports = { lazify };
 // and the kernel. nodeenv may start the kernel directly instead
 // (MULTIREGION_JSII_DIRECT=1 through JSII_RUNTIME): then the kernel's API
 // channel is its stdin and stdout, and its console output reaches the Go side
-// as the relay would have wrapped it. That saves a Node.js start, the relay's
-// own bundle and ~40 MB.
+// as the relay would have wrapped it. That saves a Node.js start and the
+// relay's own bundle.
 if (process.env.MULTIREGION_JSII_DIRECT === '1' && /[\\/]lib[\\/]program\.js$/.test(process.argv[1] || '')) {
   const fs = require('fs');
   const readSync = fs.readSync, writeSync = fs.writeSync;
