@@ -48,10 +48,12 @@ func TestStandbyPipelineDeploysToTheSecondaryOnly(t *testing.T) {
 		if p["name"] != env.PipelineName(config.RoleSecondary) {
 			t.Errorf("pipeline %v", p["name"])
 		}
+		// One store, in the pipeline's own region: AWS refuses a region on
+		// the store of a single-region pipeline.
 		stores := p["artifact_store"].([]any)
-		if len(stores) != 1 || stores[0].(map[string]any)["region"] != region ||
+		if _, named := stores[0].(map[string]any)["region"]; len(stores) != 1 || named ||
 			!strings.HasPrefix(stores[0].(map[string]any)["location"].(string), "${aws_s3_bucket.artifacts") {
-			t.Errorf("artifact stores %v, want this stack's bucket in %s only", stores, region)
+			t.Errorf("artifact stores %v, want this stack's bucket only, naming no region", stores)
 		}
 		deploys := 0
 		for _, st := range p["stage"].([]any) {

@@ -3,6 +3,7 @@ package dr
 import (
 	"bytes"
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -104,7 +105,33 @@ func newFixture(t *testing.T) *fixture {
 		_, err := f.aws.dns.ChangeResourceRecordSets(ctx, &route53.ChangeResourceRecordSetsInput{HostedZoneId: zone.HostedZone.Id, ChangeBatch: &r53types.ChangeBatch{Changes: changes}})
 		return err
 	})
+	// The pipelines' push triggers, as deployed: the main pipeline's on,
+	// the standby's off.
+	if !f.env.StandbyPipeline() {
+		t.Fatal("fixture: acme-local has no standby pipeline (pipeline.standby)")
+	}
+	for role, state := range map[string]ebtypes.RuleState{config.RolePrimary: ebtypes.RuleStateEnabled, config.RoleSecondary: ebtypes.RuleStateDisabled} {
+		must(t, func() error {
+			_, err := f.aws.events[f.env.RegionOf(role).Region].PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String(f.env.PipelineTriggerRule(role)),
+				EventPattern: aws.String(`{"source":["aws.codecommit"]}`), State: state})
+			return err
+		})
+	}
 	return f
+}
+
+// triggers returns the state of each pipeline's push trigger by role.
+func (f *fixture) triggers() map[string]string {
+	f.t.Helper()
+	out := map[string]string{}
+	for _, role := range []string{config.RolePrimary, config.RoleSecondary} {
+		rule, err := f.aws.events[f.env.RegionOf(role).Region].DescribeRule(context.Background(), &eventbridge.DescribeRuleInput{Name: aws.String(f.env.PipelineTriggerRule(role))})
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		out[role] = string(rule.State)
+	}
+	return out
 }
 
 func must(t *testing.T, fn func() error) {
@@ -255,6 +282,9 @@ func TestFailoverFailbackDrill(t *testing.T) {
 	if serving != config.RoleSecondary {
 		t.Errorf("failover: DNS answers with %s", serving)
 	}
+	if got := f.triggers(); got[config.RoleSecondary] != "ENABLED" || got[config.RolePrimary] != "DISABLED" {
+		t.Errorf("failover: pipeline triggers %v, want the standby's on and the main one's off", got)
+	}
 	if desired[config.RoleSecondary] != int32(f.env.Service.DesiredCount) || desired[config.RolePrimary] != 0 {
 		t.Errorf("failover: desired counts %v", desired)
 	}
@@ -297,6 +327,9 @@ func TestFailoverFailbackDrill(t *testing.T) {
 			t.Errorf("after failback: %s desired %d, want %d", role, desired[role], n)
 		}
 	}
+	if got := f.triggers(); got[config.RolePrimary] != "ENABLED" || got[config.RoleSecondary] != "DISABLED" {
+		t.Errorf("after failback: pipeline triggers %v, want the main one's on and the standby's off", got)
+	}
 	f.reload()
 	if f.env.Database.Writer != config.RolePrimary || f.env.Database.Replica.State != config.ReplicaReplicating {
 		t.Errorf("after failback the file says writer %s state %s", f.env.Database.Writer, f.env.Database.Replica.State)
@@ -307,31 +340,12 @@ func TestFailoverFailbackDrill(t *testing.T) {
 // the standby's trigger rule is enabled, the main pipeline's disabled.
 func TestReleaseFromTheSecondary(t *testing.T) {
 	f := newFixture(t)
-	ctx := context.Background()
-	env := *f.env
-	standby := true
-	pipeline := *env.Pipeline
-	pipeline.Standby = &standby
-	env.Pipeline = &pipeline
-	state := map[string]string{config.RolePrimary: "ENABLED", config.RoleSecondary: "DISABLED"}
-	for role, s := range state {
-		_, err := f.aws.events[env.RegionOf(role).Region].PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String(env.PipelineTriggerRule(role)),
-			EventPattern: aws.String(`{"source":["aws.codecommit"]}`), State: ebtypes.RuleState(s)})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	r := &run{opts: Options{Execute: true, Log: &bytes.Buffer{}}, env: &env, aws: f.aws, rep: &Report{Result: "ok"}}
-	if err := r.releaseFrom(ctx, config.RoleSecondary); err != nil {
+	r := &run{opts: Options{Execute: true, Log: &bytes.Buffer{}}, env: f.env, aws: f.aws, rep: &Report{Result: "ok"}}
+	if err := r.releaseFrom(context.Background(), config.RoleSecondary); err != nil {
 		t.Fatal(err)
 	}
-	for role, want := range map[string]string{config.RolePrimary: "DISABLED", config.RoleSecondary: "ENABLED"} {
-		out, err := f.aws.events[env.RegionOf(role).Region].DescribeRule(ctx, &eventbridge.DescribeRuleInput{Name: aws.String(env.PipelineTriggerRule(role))})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(out.State) != want {
-			t.Errorf("%s pipeline trigger %s, want %s", role, out.State, want)
-		}
+	want := map[string]string{config.RolePrimary: "DISABLED", config.RoleSecondary: "ENABLED"}
+	if got := f.triggers(); !maps.Equal(got, want) {
+		t.Errorf("pipeline triggers %v, want %v", got, want)
 	}
 }
