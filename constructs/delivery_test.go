@@ -411,7 +411,7 @@ func TestPipelineStoreRegions(t *testing.T) {
 					Name: "acme-prod-app", Account: account, Region: tc.regions[0], Stores: stores,
 					Source:           PipelineSource{Repository: repo, RepositoryKeyArn: stores[0].Bucket.KeyArn, Branch: "main"},
 					BuildProjectName: jsii.String("build"), BuildProjectArn: jsii.String("arn:aws:codebuild:us-east-1:111111111111:project/build"),
-					ProductionStage:  StageDeployToProduction,
+					ProductionStage: StageDeployToProduction,
 					Production: []EcsDeployTarget{{Action: "deploy", Region: tc.regions[0], ClusterName: jsii.String("c"), ServiceName: jsii.String("app"),
 						FileName: "imagedefinitions.json", PassRoleArns: []*string{jsii.String("arn:aws:iam::111111111111:role/exec")}}},
 					NotificationTopicArn: jsii.String(alertTopicArn),
