@@ -35,6 +35,44 @@ def probe(fn):
     return fn
 
 
+def _tagging(response, arn_param, tags_param, keys_param, out_key, shape="map", **names):
+    """Gives a moto response class AWS's three tagging calls on a tag store
+    of its own, and returns the store and the function that turns a
+    request's tags into the store's list. shape is how the service's API
+    carries tags: "map" ({key: value}) or "list" ([{Key, Value}]); names
+    are the store's tag_name, key_name and value_name where the service
+    spells them differently."""
+    from moto.utilities.tagging_service import TaggingService
+
+    tags = TaggingService(**names)
+
+    def as_list(given):
+        if shape == "list":
+            return given or []
+        return [{tags.key_name: k, tags.value_name: v} for k, v in (given or {}).items()]
+
+    def list_tags_for_resource(self):
+        arn = self._get_param(arn_param)
+        if shape == "list":
+            found = tags.list_tags_for_resource(arn)[tags.tag_name]
+        else:
+            found = tags.get_tag_dict_for_resource(arn)
+        return json.dumps({out_key: found})
+
+    def tag_resource(self):
+        tags.tag_resource(self._get_param(arn_param), as_list(self._get_param(tags_param)))
+        return "{}"
+
+    def untag_resource(self):
+        tags.untag_resource_using_names(self._get_param(arn_param), self._get_param(keys_param))
+        return "{}"
+
+    response.list_tags_for_resource = list_tags_for_resource
+    response.tag_resource = tag_resource
+    response.untag_resource = untag_resource
+    return tags, as_list
+
+
 @patch(
     "rds-promote-read-replica-detaches",
     "PromoteReadReplica: the promoted instance has no ReadReplicaSourceDBInstanceIdentifier, "
@@ -336,9 +374,9 @@ def _wire_is_epoch(client, operation, params, path):
 )
 def _codecommit_repository_metadata():
     from moto.codecommit import models, responses
-    from moto.utilities.tagging_service import TaggingService
 
-    tags = TaggingService(tag_name="tags", key_name="key", value_name="value")
+    tags, as_list = _tagging(responses.CodeCommitResponse, "resourceArn", "tags", "tagKeys", "tags",
+                             tag_name="tags", key_name="key", value_name="value")
     original_init = models.CodeCommit.__init__
 
     def __init__(self, *args, **kwargs):
@@ -355,24 +393,10 @@ def _codecommit_repository_metadata():
         meta = self.codecommit_backend.repositories[name].repository_metadata
         if self._get_param("kmsKeyId"):
             meta["kmsKeyId"] = self._get_param("kmsKeyId")
-        tags.tag_resource(meta["Arn"], [{"key": k, "value": v} for k, v in (self._get_param("tags") or {}).items()])
+        tags.tag_resource(meta["Arn"], as_list(self._get_param("tags")))
         return json.dumps({"repositoryMetadata": meta})
 
-    def list_tags_for_resource(self):
-        return json.dumps({"tags": tags.get_tag_dict_for_resource(self._get_param("resourceArn"))})
-
-    def tag_resource(self):
-        tags.tag_resource(self._get_param("resourceArn"), [{"key": k, "value": v} for k, v in self._get_param("tags").items()])
-        return "{}"
-
-    def untag_resource(self):
-        tags.untag_resource_using_names(self._get_param("resourceArn"), self._get_param("tagKeys"))
-        return "{}"
-
     responses.CodeCommitResponse.create_repository = create_repository
-    responses.CodeCommitResponse.list_tags_for_resource = list_tags_for_resource
-    responses.CodeCommitResponse.tag_resource = tag_resource
-    responses.CodeCommitResponse.untag_resource = untag_resource
 
 
 @probe
@@ -481,32 +505,16 @@ def _cloudfront_origin_group_target_probe():
 )
 def _application_autoscaling_tags():
     from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
-    from moto.utilities.tagging_service import TaggingService
 
-    tags = TaggingService()
+    tags, as_list = _tagging(ApplicationAutoScalingResponse, "ResourceARN", "Tags", "TagKeys", "Tags")
     register = ApplicationAutoScalingResponse.register_scalable_target
 
     def register_scalable_target(self):
         out = register(self)
-        given = self._get_param("Tags") or {}
-        tags.tag_resource(json.loads(out)["ScalableTargetARN"], [{"Key": k, "Value": v} for k, v in given.items()])
+        tags.tag_resource(json.loads(out)["ScalableTargetARN"], as_list(self._get_param("Tags")))
         return out
 
-    def list_tags_for_resource(self):
-        return json.dumps({"Tags": tags.get_tag_dict_for_resource(self._get_param("ResourceARN"))})
-
-    def tag_resource(self):
-        tags.tag_resource(self._get_param("ResourceARN"), [{"Key": k, "Value": v} for k, v in self._get_param("Tags").items()])
-        return "{}"
-
-    def untag_resource(self):
-        tags.untag_resource_using_names(self._get_param("ResourceARN"), self._get_param("TagKeys"))
-        return "{}"
-
     ApplicationAutoScalingResponse.register_scalable_target = register_scalable_target
-    ApplicationAutoScalingResponse.list_tags_for_resource = list_tags_for_resource
-    ApplicationAutoScalingResponse.tag_resource = tag_resource
-    ApplicationAutoScalingResponse.untag_resource = untag_resource
 
 
 @probe
@@ -537,9 +545,8 @@ def _application_autoscaling_tags_probe():
 )
 def _budgets_tags_and_subscribers():
     from moto.budgets.responses import BudgetsResponse
-    from moto.utilities.tagging_service import TaggingService
 
-    tags = TaggingService()
+    tags, as_list = _tagging(BudgetsResponse, "ResourceARN", "ResourceTags", "ResourceTagKeys", "ResourceTags", shape="list")
     create = BudgetsResponse.create_budget
 
     def arn(account, name):
@@ -548,20 +555,8 @@ def _budgets_tags_and_subscribers():
     def create_budget(self):
         out = create(self)
         budget = self._get_param("Budget")
-        tags.tag_resource(arn(self._get_param("AccountId"), budget["BudgetName"]), self._get_param("ResourceTags") or [])
+        tags.tag_resource(arn(self._get_param("AccountId"), budget["BudgetName"]), as_list(self._get_param("ResourceTags")))
         return out
-
-    def list_tags_for_resource(self):
-        found = tags.list_tags_for_resource(self._get_param("ResourceARN"))["Tags"]
-        return json.dumps({"ResourceTags": found})
-
-    def tag_resource(self):
-        tags.tag_resource(self._get_param("ResourceARN"), self._get_param("ResourceTags"))
-        return "{}"
-
-    def untag_resource(self):
-        tags.untag_resource_using_names(self._get_param("ResourceARN"), self._get_param("ResourceTagKeys"))
-        return "{}"
 
     def describe_subscribers_for_notification(self):
         wanted = self._get_param("Notification")
@@ -572,9 +567,6 @@ def _budgets_tags_and_subscribers():
         return json.dumps({"Subscribers": []})
 
     BudgetsResponse.create_budget = create_budget
-    BudgetsResponse.list_tags_for_resource = list_tags_for_resource
-    BudgetsResponse.tag_resource = tag_resource
-    BudgetsResponse.untag_resource = untag_resource
     BudgetsResponse.describe_subscribers_for_notification = describe_subscribers_for_notification
 
 
