@@ -10,8 +10,6 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudfrontdistribution"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/route53healthcheck"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupegressrule"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/multiregion/multiregion/config"
@@ -57,6 +55,14 @@ var emulatorIgnoreChanges = map[string][]string{
 	"aws_db_parameter_group": {"parameter"},
 }
 
+// securityGroupRule is what the ingress and egress rule resources share
+// here.
+type securityGroupRule interface {
+	cdktf.TerraformResource
+	ReferencedSecurityGroupIdInput() *string
+	PrefixListIdInput() *string
+}
+
 // metricHealthCheckIgnore are attributes of CLOUDWATCH_METRIC health checks
 // that moto does not keep (CreateHealthCheck drops the alarm identifier) or
 // fills with HTTP defaults (request interval 30, port 80).
@@ -74,14 +80,9 @@ func (a *emulatorAspect) Visit(node cdk.IConstruct) {
 			ignoreChanges(n, metricHealthCheckIgnore...)
 		}
 		return
-	case vpcsecuritygroupingressrule.VpcSecurityGroupIngressRule:
-		// moto reads back no description of a rule that references a group
-		// or a prefix list.
-		if n.ReferencedSecurityGroupIdInput() != nil || n.PrefixListIdInput() != nil {
-			ignoreChanges(n, "description")
-		}
-		return
-	case vpcsecuritygroupegressrule.VpcSecurityGroupEgressRule:
+	case securityGroupRule:
+		// moto reads back no description of a rule (ingress or egress)
+		// that references a group or a prefix list.
 		if n.ReferencedSecurityGroupIdInput() != nil || n.PrefixListIdInput() != nil {
 			ignoreChanges(n, "description")
 		}
