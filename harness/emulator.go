@@ -1,9 +1,7 @@
 package harness
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -13,11 +11,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 )
@@ -108,30 +104,17 @@ func loopbackPort(raw string) (int, bool) {
 }
 
 // Emulate deploys one environment's stacks on moto_server and removes them
-// again: it starts moto_server on 127.0.0.1:opts.Port, copies the stacks into
-// the scratch folder (their relative local state paths land in <scratch>/state),
-// runs init and apply in dependency order, then a plan of every stack that must
-// show no changes, then destroy in reverse order. What was applied is always
-// destroyed and moto_server always stopped, also on failure or ctx cancel.
+// again, in a Session: it applies the stacks in dependency order, then plans
+// every stack, which must show no changes, then destroys them in reverse
+// order. What was applied is always destroyed and moto_server always
+// stopped, also on failure or ctx cancel.
 //
-// It must run inside a private network namespace (see ReexecInNetns), so a
-// provider endpoint that does not point at moto fails instead of reaching AWS.
-// Stacks must use the local backend with relative paths, and every AWS
-// provider must point its endpoints at the emulator. Every Terraform command
-// logs to a file named in the report.
+// Stacks must use the local backend with relative paths (their state lands
+// in <scratch>/state), and every AWS provider must point its endpoints at
+// the emulator. Every Terraform command logs to a file named in the report.
 func Emulate(ctx context.Context, opts Options, stacks []Stack) (rep EmulatorReport, err error) {
 	start := time.Now()
 	defer func() { rep.Duration = time.Since(start) }()
-	if !InPrivateNetns() {
-		return rep, errors.New("harness: Emulate must run inside a private network namespace (see ReexecInNetns)")
-	}
-	if err := RequireMoto(); err != nil {
-		return rep, err
-	}
-	tf, err := newTerraform(&opts)
-	if err != nil {
-		return rep, err
-	}
 	byName := map[string]Stack{}
 	for _, s := range stacks {
 		byName[s.Name] = s
@@ -140,183 +123,49 @@ func Emulate(ctx context.Context, opts Options, stacks []Stack) (rep EmulatorRep
 	if err != nil {
 		return rep, err
 	}
-	var problems []error
-	cfgs := make([]*stackConfig, len(ordered))
-	for i, s := range ordered {
-		cfg, err := loadStackConfig(s.Dir)
-		if err != nil {
-			problems = append(problems, err)
-			continue
-		}
-		cfgs[i] = cfg
-		problems = append(problems, checkEmulatable(s.Name, cfg, opts.Port)...)
-	}
-	if err := errors.Join(problems...); err != nil {
-		return rep, err
-	}
-	stateDir := filepath.Join(opts.Scratch, "state")
-	if err := os.RemoveAll(stateDir); err != nil { // a fresh moto has none of the old state's resources
-		return rep, err
-	}
-	if err := os.MkdirAll(stateDir, 0o755); err != nil {
-		return rep, err
-	}
-	env, convert := endpointEnv(cfgs) // checkEmulatable: every endpoint is the emulator
-	for _, s := range ordered {
-		dir := scratchStackDir(opts.Scratch, s.Name)
-		if err := copyStack(s.Dir, dir); err != nil {
-			return rep, err
-		}
-		if convert {
-			if _, err := dropEndpoints(dir); err != nil {
-				return rep, err
-			}
-		}
-	}
-	tf.env = append(tf.env, env...)
-	if convert {
-		tf.logf("emulator endpoints blocks as %d AWS_ENDPOINT_URL_<service> variables", len(env))
-	}
-
-	rep.MotoLog = filepath.Join(opts.Scratch, "logs", "moto_server.log")
-	rep.Endpoint = fmt.Sprintf("http://127.0.0.1:%d", opts.Port)
-	moto, err := startMoto(ctx, opts.Port, rep.MotoLog)
+	s, err := StartSession(ctx, opts)
 	if err != nil {
 		return rep, err
 	}
-	defer moto.stop()
-	rep.Startup = time.Since(start)
-	tf.logf("emulator moto_server up at %s after %.1fs", rep.Endpoint, rep.Startup.Seconds())
-
+	defer s.Close()
+	rep.Endpoint, rep.MotoLog, rep.Startup = s.Endpoint, s.MotoLog, time.Since(start)
 	rep.Stacks = make([]EmulatedStack, len(ordered))
 	for i, st := range ordered {
 		rep.Stacks[i].Stack = st.Name
 	}
-	tiers := make([]string, len(cfgs))
-	for i, cfg := range cfgs {
-		tiers[i] = stackTier(cfg)
+
+	reached, err := s.Apply(ctx, ordered...)
+	copy(rep.Stacks, reached)
+	errs := []error{err}
+	if err == nil {
+		plans, err := s.Plan(ctx, ordered...)
+		errs = append(errs, err)
+		for i, p := range plans {
+			rep.Stacks[i].Replan = p.Step
+			if p.Change { // the stack does not converge: a provider default it fights, or an emulator gap
+				summary := planSummary(p.Step.Log)
+				rep.Stacks[i].Replan.OK, rep.Stacks[i].Replan.Output = false, "the plan after apply is not empty:\n"+summary
+				errs = append(errs, fmt.Errorf("%s: replan shows changes after apply:\n%s(log: %s)", p.Stack, summary, p.Step.Log))
+			}
+		}
 	}
-	e := emulation{tf: tf, scratch: opts.Scratch, stacks: rep.Stacks, tiers: tiers, allowDestroy: opts.AllowDestroy}
-	applied := e.apply(ctx)
-	if len(e.errs) == 0 && ctx.Err() == nil {
-		e.replan(ctx)
+
+	// Destroy what may hold resources, even after a cancel, under a deadline of its own.
+	applied := 0
+	for applied < len(reached) && reached[applied].Apply.Ran {
+		applied++
 	}
-	// Destroy even after a cancel, under a deadline of its own.
 	cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Minute)
 	defer cancel()
-	e.destroy(cleanup, applied)
+	destroyed, err := s.Destroy(cleanup, ordered[:applied]...)
+	for i, d := range destroyed {
+		rep.Stacks[i].Destroy = d
+	}
+	errs = append(errs, err)
 	if ctx.Err() != nil {
-		e.errs = append(e.errs, ctx.Err())
+		errs = append(errs, ctx.Err())
 	}
-	return rep, errors.Join(e.errs...)
-}
-
-// emulation is one Emulate run past its checks, with moto_server up.
-type emulation struct {
-	tf      *terraform
-	scratch string
-	stacks  []EmulatedStack // in dependency order; filled in as steps run
-	errs    []error
-	// tiers are the stacks' tiers; a production stack is applied from a
-	// saved plan that GuardDestructive passed, allowing allowDestroy.
-	tiers        []string
-	allowDestroy []string
-}
-
-func (e *emulation) run(ctx context.Context, s *EmulatedStack, step string, args ...string) (StepResult, int) {
-	return e.tf.run(ctx, scratchStackDir(e.scratch, s.Stack), logPath(e.scratch, s.Stack, step), nil, args...)
-}
-
-func (e *emulation) fail(stack, step string, s StepResult) {
-	e.errs = append(e.errs, stepError(stack, step, s))
-}
-
-// apply inits and applies the stacks in order, stopping at the first
-// failure (its dependents would have nothing to read), and returns how many
-// stacks may hold resources.
-func (e *emulation) apply(ctx context.Context) (applied int) {
-	for i := range e.stacks {
-		s := &e.stacks[i]
-		if ctx.Err() != nil {
-			return applied
-		}
-		s.Init = e.tf.initStack(ctx, e.scratch, s.Stack)
-		if !s.Init.OK {
-			e.fail(s.Stack, "init", s.Init)
-			return applied
-		}
-		applied = i + 1
-		if e.tiers[i] == TierProduction {
-			dir := scratchStackDir(e.scratch, s.Stack)
-			var planFile string
-			var err error
-			s.Apply, planFile, err = e.tf.planGuarded(ctx, dir, filepath.Dir(logPath(e.scratch, s.Stack, "apply")), s.Stack, e.tiers[i], e.allowDestroy)
-			if err == nil {
-				s.Apply, _ = e.run(ctx, s, "apply", "apply", "-input=false", "-no-color", planFile)
-			}
-		} else {
-			s.Apply, _ = e.run(ctx, s, "apply", "apply", "-auto-approve", "-input=false", "-no-color")
-		}
-		e.tf.logf("emulator %-28s init %s %s  apply %s %s", s.Stack, s.Init.Status(), secs(s.Init), s.Apply.Status(), secs(s.Apply))
-		if !s.Apply.OK {
-			e.fail(s.Stack, "apply", s.Apply)
-			return applied
-		}
-		var err error
-		dir := scratchStackDir(e.scratch, s.Stack)
-		if s.Outputs, err = e.tf.outputs(ctx, dir, logPath(e.scratch, s.Stack, "output")); err != nil {
-			e.errs = append(e.errs, fmt.Errorf("%s: output: %w", s.Stack, err))
-		}
-	}
-	return applied
-}
-
-// replan plans every applied stack again: any change means the stack does
-// not converge (a provider default it fights, or an emulator gap). Nothing
-// is applied any more, so the plans only read: they run side by side, as
-// many at once as there are CPUs, last stack first (the global stack reads
-// the most and is the longest).
-func (e *emulation) replan(ctx context.Context) {
-	codes := make([]int, len(e.stacks))
-	sem := make(chan struct{}, max(1, runtime.NumCPU()))
-	var wg sync.WaitGroup
-	for i := len(e.stacks) - 1; i >= 0; i-- {
-		sem <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			s := &e.stacks[i]
-			s.Replan, codes[i] = e.run(ctx, s, "replan", "plan", "-detailed-exitcode", "-input=false", "-lock=false", "-no-color")
-			e.tf.logf("emulator %-28s replan %s %s", s.Stack, s.Replan.Status(), secs(s.Replan))
-		}()
-	}
-	wg.Wait()
-	for i := range e.stacks {
-		s, code := &e.stacks[i], codes[i]
-		switch {
-		case code == 2:
-			summary := planSummary(s.Replan.Log)
-			s.Replan.Output = "the plan after apply is not empty:\n" + summary
-			e.errs = append(e.errs, fmt.Errorf("%s: replan shows changes after apply:\n%s(log: %s)", s.Stack, summary, s.Replan.Log))
-		case !s.Replan.OK:
-			e.fail(s.Stack, "replan", s.Replan)
-		}
-	}
-}
-
-// destroy destroys the first n stacks in reverse order. It does not refresh
-// first: the state is what apply just wrote, on an emulator nothing else
-// changes, and the refresh is 5-8 s per stack of calls to moto.
-func (e *emulation) destroy(ctx context.Context, n int) {
-	for i := n - 1; i >= 0; i-- {
-		s := &e.stacks[i]
-		s.Destroy, _ = e.run(ctx, s, "destroy", "destroy", "-refresh=false", "-auto-approve", "-input=false", "-no-color")
-		e.tf.logf("emulator %-28s destroy %s %s", s.Stack, s.Destroy.Status(), secs(s.Destroy))
-		if !s.Destroy.OK {
-			e.fail(s.Stack, "destroy", s.Destroy)
-		}
-	}
+	return rep, errors.Join(errs...)
 }
 
 // checkEmulatable reports why a stack cannot run on the emulator: state
@@ -361,38 +210,6 @@ func checkEmulatable(stack string, cfg *stackConfig, port int) []error {
 		}
 	}
 	return errs
-}
-
-// outputs returns terraform output -json of an applied stack as display strings.
-func (tf *terraform) outputs(ctx context.Context, dir, log string) (map[string]string, error) {
-	var stdout strings.Builder
-	res, _ := tf.run(ctx, dir, log, &stdout, "output", "-json", "-no-color")
-	if !res.OK {
-		return nil, errors.New(res.Output)
-	}
-	var raw map[string]struct {
-		Sensitive bool            `json:"sensitive"`
-		Value     json.RawMessage `json:"value"`
-	}
-	if err := json.Unmarshal([]byte(stdout.String()), &raw); err != nil {
-		return nil, err
-	}
-	out := map[string]string{}
-	for name, o := range raw {
-		var s string
-		var compact bytes.Buffer
-		switch {
-		case o.Sensitive:
-			s = "(sensitive)"
-		case json.Unmarshal(o.Value, &s) == nil:
-		case json.Compact(&compact, o.Value) == nil:
-			s = compact.String()
-		default:
-			s = string(o.Value)
-		}
-		out[name] = s
-	}
-	return out, nil
 }
 
 // planSummary picks the resource headings and the "Plan:" line from a plan log.
