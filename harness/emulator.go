@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"net"
-	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -14,7 +12,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -232,90 +229,4 @@ func planSummary(logPath string) string {
 func lastLines(s string, n int) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	return strings.Join(lines[max(0, len(lines)-n):], "\n")
-}
-
-// motoServer is a running moto_server.
-type motoServer struct {
-	cmd  *exec.Cmd
-	done chan struct{} // closed when it exits
-}
-
-// startMoto starts the patched moto_server (the embedded launcher) on
-// 127.0.0.1:port, logging to logPath, and waits (at most 30 s) until it
-// answers.
-func startMoto(ctx context.Context, port int, logPath string) (*motoServer, error) {
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
-		c.Close()
-		return nil, fmt.Errorf("port %d is already in use: the emulator needs it free", port)
-	}
-	if err := os.MkdirAll(filepath.Dir(logPath), 0o755); err != nil {
-		return nil, err
-	}
-	logf, err := os.Create(logPath)
-	if err != nil {
-		return nil, err
-	}
-	defer logf.Close() // the child holds its own descriptor
-	launcher, err := writeMotoLauncher(filepath.Dir(logPath))
-	if err != nil {
-		return nil, err
-	}
-	// moto_server with the harness's patches (see moto/launcher.py).
-	cmd := motoCommand(context.Background(), launcher, "serve", "-H", "127.0.0.1", "-p", strconv.Itoa(port))
-	// moto's account (123456789012) then has AWS managed policies to attach.
-	// A DNS-validated ACM certificate turns ISSUED at once instead of 60 s
-	// after its request (moto's default): the global stack's certificate
-	// validation then waits for its records, not for a timer (-28 s).
-	cmd.Env = append(os.Environ(), "MOTO_IAM_LOAD_MANAGED_POLICIES=true", "MOTO_ACM_VALIDATION_WAIT=0")
-	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // stopped by us, after destroy, not by Ctrl-C
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("starting moto_server: %w", err)
-	}
-	m := &motoServer{cmd: cmd, done: make(chan struct{})}
-	go func() { _ = cmd.Wait(); close(m.done) }()
-
-	client := &http.Client{Timeout: time.Second, Transport: &http.Transport{Proxy: nil}}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		resp, err := client.Get("http://" + addr + "/moto-api/")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return m, nil
-			}
-		}
-		select {
-		case <-m.done:
-			out, _ := os.ReadFile(logPath)
-			return nil, fmt.Errorf("moto_server exited before it answered:\n%s", lastLines(string(out), 10))
-		case <-ctx.Done():
-			m.stop()
-			return nil, ctx.Err()
-		case <-time.After(100 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			m.stop()
-			return nil, fmt.Errorf("moto_server did not answer on %s within 30s (log: %s)", addr, logPath)
-		}
-	}
-}
-
-// stop ends moto_server's process group: politely, then by force.
-func (m *motoServer) stop() {
-	select {
-	case <-m.done:
-		return // exited and reaped: its pid may belong to someone else now
-	default:
-	}
-	pgid := m.cmd.Process.Pid
-	_ = syscall.Kill(-pgid, syscall.SIGTERM)
-	select {
-	case <-m.done:
-		return
-	case <-time.After(5 * time.Second):
-	}
-	_ = syscall.Kill(-pgid, syscall.SIGKILL)
-	<-m.done
 }

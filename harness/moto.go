@@ -8,10 +8,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
+	"time"
 )
 
 // motoLauncher starts moto_server in-process after applying the harness's
@@ -98,13 +102,14 @@ func CheckMotoPatches(ctx context.Context, scratch string) ([]MotoPatch, error) 
 
 // Moto is a running patched moto_server.
 type Moto struct {
-	// Endpoint is its URL, http://127.0.0.1:<port>.
-	Endpoint string
-	server   *motoServer
+	Endpoint string // its URL, http://127.0.0.1:<port>
+	cmd      *exec.Cmd
+	done     chan struct{} // closed when it exits
 }
 
-// StartMoto starts the patched moto_server on 127.0.0.1:port (0 picks a
-// free port), logging to logPath, and waits until it answers.
+// StartMoto starts the patched moto_server (the embedded launcher) on
+// 127.0.0.1:port (0 picks a free port), logging to logPath, and waits (at
+// most 30 s) until it answers.
 func StartMoto(ctx context.Context, port int, logPath string) (*Moto, error) {
 	if port == 0 {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -114,12 +119,78 @@ func StartMoto(ctx context.Context, port int, logPath string) (*Moto, error) {
 		port = l.Addr().(*net.TCPAddr).Port
 		l.Close()
 	}
-	m, err := startMoto(ctx, port, logPath)
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+		c.Close()
+		return nil, fmt.Errorf("port %d is already in use: the emulator needs it free", port)
+	}
+	if err := os.MkdirAll(filepath.Dir(logPath), 0o755); err != nil {
+		return nil, err
+	}
+	logf, err := os.Create(logPath)
 	if err != nil {
 		return nil, err
 	}
-	return &Moto{Endpoint: fmt.Sprintf("http://127.0.0.1:%d", port), server: m}, nil
+	defer logf.Close() // the child holds its own descriptor
+	launcher, err := writeMotoLauncher(filepath.Dir(logPath))
+	if err != nil {
+		return nil, err
+	}
+	// moto_server with the harness's patches (see moto/launcher.py).
+	cmd := motoCommand(context.Background(), launcher, "serve", "-H", "127.0.0.1", "-p", strconv.Itoa(port))
+	// moto's account (123456789012) then has AWS managed policies to attach.
+	// A DNS-validated ACM certificate turns ISSUED at once instead of 60 s
+	// after its request (moto's default): the global stack's certificate
+	// validation then waits for its records, not for a timer (-28 s).
+	cmd.Env = append(os.Environ(), "MOTO_IAM_LOAD_MANAGED_POLICIES=true", "MOTO_ACM_VALIDATION_WAIT=0")
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // stopped by us, after destroy, not by Ctrl-C
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting moto_server: %w", err)
+	}
+	m := &Moto{Endpoint: "http://" + addr, cmd: cmd, done: make(chan struct{})}
+	go func() { _ = cmd.Wait(); close(m.done) }()
+
+	client := &http.Client{Timeout: time.Second, Transport: &http.Transport{Proxy: nil}}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := client.Get("http://" + addr + "/moto-api/")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return m, nil
+			}
+		}
+		select {
+		case <-m.done:
+			out, _ := os.ReadFile(logPath)
+			return nil, fmt.Errorf("moto_server exited before it answered:\n%s", lastLines(string(out), 10))
+		case <-ctx.Done():
+			m.Stop()
+			return nil, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			m.Stop()
+			return nil, fmt.Errorf("moto_server did not answer on %s within 30s (log: %s)", addr, logPath)
+		}
+	}
 }
 
-// Stop ends moto_server.
-func (m *Moto) Stop() { m.server.stop() }
+// Stop ends moto_server's process group: politely, then by force.
+func (m *Moto) Stop() {
+	select {
+	case <-m.done:
+		return // exited and reaped: its pid may belong to someone else now
+	default:
+	}
+	pgid := m.cmd.Process.Pid
+	_ = syscall.Kill(-pgid, syscall.SIGTERM)
+	select {
+	case <-m.done:
+		return
+	case <-time.After(5 * time.Second):
+	}
+	_ = syscall.Kill(-pgid, syscall.SIGKILL)
+	<-m.done
+}

@@ -30,7 +30,7 @@ type Session struct {
 	scratch  string
 	port     int
 	allow    []string // Options.AllowDestroy
-	moto     *motoServer
+	moto     *Moto
 
 	mu     sync.Mutex
 	envSet bool
@@ -67,7 +67,7 @@ func StartSession(ctx context.Context, opts Options) (*Session, error) {
 		tf:       tf, scratch: opts.Scratch, port: opts.Port, allow: opts.AllowDestroy,
 		copied: map[string]string{}, tiers: map[string]string{},
 	}
-	if s.moto, err = startMoto(ctx, opts.Port, s.MotoLog); err != nil {
+	if s.moto, err = StartMoto(ctx, opts.Port, s.MotoLog); err != nil {
 		return nil, err
 	}
 	tf.logf("emulator moto_server up at %s", s.Endpoint)
@@ -75,7 +75,7 @@ func StartSession(ctx context.Context, opts Options) (*Session, error) {
 }
 
 // Close stops moto_server.
-func (s *Session) Close() { s.moto.stop() }
+func (s *Session) Close() { s.moto.Stop() }
 
 // prepare checks that every stack can run on this emulator, then copies in
 // and inits each stack whose copy is not of the same configuration already.
