@@ -110,9 +110,6 @@ var cloudFrontPrefixLists = map[string]string{
 
 var prefixListRe = regexp.MustCompile(`^pl-[0-9a-f]{8}([0-9a-f]{9})?$`)
 
-// InterfaceServices lists the services network.interface_endpoints accepts.
-func InterfaceServices() []string { return slices.Clone(interfaceServices) }
-
 // applyNetworkDefaults fills both regions and the network section. The
 // flow logs keep monitoring.log_retention_days, so monitoring is defaulted
 // first.
