@@ -135,7 +135,7 @@ func Emulate(ctx context.Context, opts Options, stacks []Stack) (rep EmulatorRep
 	copy(rep.Stacks, reached)
 	errs := []error{err}
 	if err == nil {
-		plans, err := s.Plan(ctx, ordered...)
+		plans, err := s.plans(ctx, ordered, false) // only whether each has changes
 		errs = append(errs, err)
 		for i, p := range plans {
 			rep.Stacks[i].Replan = p.Step

@@ -143,12 +143,8 @@ func (s *Session) step(kind string) string {
 	return fmt.Sprintf("%s-%d", kind, s.steps)
 }
 
-func (s *Session) run(ctx context.Context, stack, step string, stdout *strings.Builder, args ...string) (StepResult, int) {
-	var out io.Writer
-	if stdout != nil {
-		out = stdout
-	}
-	return s.tf.run(ctx, scratchStackDir(s.scratch, stack), logPath(s.scratch, stack, step), out, args...)
+func (s *Session) run(ctx context.Context, stack, step string, stdout io.Writer, args ...string) (StepResult, int) {
+	return s.tf.run(ctx, scratchStackDir(s.scratch, stack), logPath(s.scratch, stack, step), stdout, args...)
 }
 
 // Apply copies the given stack versions in and applies them one after the
@@ -200,14 +196,20 @@ func (s *Session) Apply(ctx context.Context, stacks ...Stack) ([]EmulatedStack, 
 type PlannedStack struct {
 	Stack  string
 	Step   StepResult
-	Plan   *tfjson.Plan
-	Change bool // the plan is not empty
+	Plan   *tfjson.Plan // nil when the plan was not asked for as JSON
+	Change bool         // the plan is not empty
 }
 
 // Plan copies the given stack versions in and plans them side by side
 // (refreshing against the emulator), returning each plan as Terraform's
 // JSON plan representation.
 func (s *Session) Plan(ctx context.Context, stacks ...Stack) ([]PlannedStack, error) {
+	return s.plans(ctx, stacks, true)
+}
+
+// plans is Plan; without asJSON it only tells whether each plan has
+// changes, and saves a terraform show per stack.
+func (s *Session) plans(ctx context.Context, stacks []Stack, asJSON bool) ([]PlannedStack, error) {
 	if _, err := s.prepare(ctx, stacks); err != nil {
 		return nil, err
 	}
@@ -218,14 +220,14 @@ func (s *Session) Plan(ctx context.Context, stacks ...Stack) ([]PlannedStack, er
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			out[i], errs[i] = s.plan(ctx, st.Name)
+			out[i], errs[i] = s.plan(ctx, st.Name, asJSON)
 		}()
 	}
 	wg.Wait()
 	return out, errors.Join(errs...)
 }
 
-func (s *Session) plan(ctx context.Context, stack string) (PlannedStack, error) {
+func (s *Session) plan(ctx context.Context, stack string, asJSON bool) (PlannedStack, error) {
 	p := PlannedStack{Stack: stack}
 	step := s.step("plan")
 	var code int
@@ -236,6 +238,9 @@ func (s *Session) plan(ctx context.Context, stack string) (PlannedStack, error) 
 	s.tf.logf("emulator %-28s plan %s %s (changes: %v)", stack, p.Step.Status(), secs(p.Step), p.Change)
 	if !p.Step.OK {
 		return p, stepError(stack, "plan", p.Step)
+	}
+	if !asJSON {
+		return p, nil
 	}
 	var stdout strings.Builder
 	if show, _ := s.run(ctx, stack, step+"-show", &stdout, "show", "-json", "session.tfplan"); !show.OK {
