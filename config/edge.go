@@ -187,10 +187,7 @@ func (e *Environment) applyEdgeDefaults() {
 	}
 }
 
-var (
-	pathPatternRe    = regexp.MustCompile(`^/[A-Za-z0-9_\-.*$/~"'@:+&]*$`)
-	cdnCertificateRe = regexp.MustCompile(`^arn:aws:acm:us-east-1:([0-9]{12}):certificate/[0-9a-f-]{36}$`)
-)
+var pathPatternRe = regexp.MustCompile(`^/[A-Za-z0-9_\-.*$/~"'@:+&]*$`)
 
 // maxAPIPaths keeps the distribution well inside CloudFront's default quota
 // of 25 cache behaviours.
@@ -347,11 +344,11 @@ func (e *Environment) validateCDN(c *fileProblems) {
 		seen[p] = true
 	}
 	if cdn.CertificateARN != "" {
-		m := cdnCertificateRe.FindStringSubmatch(cdn.CertificateARN)
+		m := certificateRe.FindStringSubmatch(cdn.CertificateARN)
 		switch {
-		case m == nil:
+		case m == nil || m[1] != "us-east-1":
 			c.add("cdn.certificate_arn", cdn.CertificateARN, "an ACM certificate ARN in us-east-1 (CloudFront uses certificates from there only), arn:aws:acm:us-east-1:<account>:certificate/<id>")
-		case m[1] != e.AccountID:
+		case m[2] != e.AccountID:
 			c.add("cdn.certificate_arn", cdn.CertificateARN, "a certificate of account %s", e.AccountID)
 		}
 	}
