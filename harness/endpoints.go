@@ -1,11 +1,7 @@
 package harness
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
 	"maps"
-	"os"
 	"path/filepath"
 	"slices"
 )
@@ -23,29 +19,13 @@ import (
 // were any. The rest of the file is kept as is (numbers included).
 func dropEndpoints(dir string) (bool, error) {
 	path := filepath.Join(dir, stackFile)
-	raw, err := os.ReadFile(path)
+	doc, err := readJSONNumbers(path)
 	if err != nil {
 		return false, err
 	}
-	var stack map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &stack); err != nil {
-		return false, fmt.Errorf("parsing %s: %w", path, err)
-	}
-	var providers map[string]json.RawMessage
-	if p, ok := stack["provider"]; !ok || json.Unmarshal(p, &providers) != nil {
-		return false, nil
-	}
-	var list []map[string]json.RawMessage
-	single := false
-	if err := json.Unmarshal(providers["aws"], &list); err != nil {
-		var one map[string]json.RawMessage
-		if err := json.Unmarshal(providers["aws"], &one); err != nil {
-			return false, nil
-		}
-		list, single = []map[string]json.RawMessage{one}, true
-	}
+	blocks, _ := awsBlocks(doc) // the blocks of doc itself, whether a list or one object
 	dropped := false
-	for _, p := range list {
+	for _, p := range blocks {
 		if _, ok := p["endpoints"]; ok {
 			delete(p, "endpoints")
 			dropped = true
@@ -54,24 +34,7 @@ func dropEndpoints(dir string) (bool, error) {
 	if !dropped {
 		return false, nil
 	}
-	var aws any = list
-	if single {
-		aws = list[0]
-	}
-	if providers["aws"], err = json.Marshal(aws); err != nil {
-		return false, err
-	}
-	if stack["provider"], err = json.Marshal(providers); err != nil {
-		return false, err
-	}
-	var out bytes.Buffer
-	enc := json.NewEncoder(&out)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(stack); err != nil {
-		return false, err
-	}
-	return true, os.WriteFile(path, out.Bytes(), 0o644)
+	return true, writeJSON(path, doc)
 }
 
 // sdkEndpointEnv names, for a provider endpoints key, the AWS SDK's

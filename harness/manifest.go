@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -214,4 +215,58 @@ func (c *stackConfig) providers(name string) ([]providerConfig, error) {
 		list = []providerConfig{one}
 	}
 	return list, nil
+}
+
+// readJSONNumbers reads a JSON object keeping its numbers as written.
+func readJSONNumbers(path string) (map[string]any, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var doc map[string]any
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("parsing %s: %w", path, err)
+	}
+	return doc, nil
+}
+
+// awsBlocks returns the provider "aws" blocks of a Terraform JSON document
+// (a list or a single object); false when their shape is unexpected.
+func awsBlocks(doc map[string]any) ([]map[string]any, bool) {
+	providers, ok := doc["provider"].(map[string]any)
+	if !ok {
+		return nil, doc["provider"] == nil
+	}
+	switch v := providers["aws"].(type) {
+	case nil:
+		return nil, true
+	case map[string]any:
+		return []map[string]any{v}, true
+	case []any:
+		out := make([]map[string]any, 0, len(v))
+		for _, b := range v {
+			m, ok := b.(map[string]any)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, m)
+		}
+		return out, true
+	}
+	return nil, false
+}
+
+// writeJSON writes doc as indented JSON, strings as they are (no HTML
+// escapes), numbers as readJSONNumbers kept them.
+func writeJSON(path string, doc map[string]any) error {
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	return os.WriteFile(path, out.Bytes(), 0o644)
 }

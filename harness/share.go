@@ -1,7 +1,6 @@
 package harness
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -133,57 +132,12 @@ func shareProviders(scratch string, stacks []string) (*sharedProviders, error) {
 			return nil, err
 		}
 		for name, doc := range map[string]map[string]any{stackFile: main, offlineOverrideFile: override} {
-			data, err := json.MarshalIndent(doc, "", "  ")
-			if err != nil {
-				return nil, err
-			}
-			if err := os.WriteFile(filepath.Join(dst, name), data, 0o644); err != nil {
+			if err := writeJSON(filepath.Join(dst, name), doc); err != nil {
 				return nil, err
 			}
 		}
 	}
 	return sp, nil
-}
-
-// readJSONNumbers reads a JSON object keeping its numbers as written.
-func readJSONNumbers(path string) (map[string]any, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var doc map[string]any
-	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("parsing %s: %w", path, err)
-	}
-	return doc, nil
-}
-
-// awsBlocks returns the provider "aws" blocks of a Terraform JSON document
-// (a list or a single object); false when their shape is unexpected.
-func awsBlocks(doc map[string]any) ([]map[string]any, bool) {
-	providers, ok := doc["provider"].(map[string]any)
-	if !ok {
-		return nil, doc["provider"] == nil
-	}
-	switch v := providers["aws"].(type) {
-	case nil:
-		return nil, true
-	case map[string]any:
-		return []map[string]any{v}, true
-	case []any:
-		out := make([]map[string]any, 0, len(v))
-		for _, b := range v {
-			m, ok := b.(map[string]any)
-			if !ok {
-				return nil, false
-			}
-			out = append(out, m)
-		}
-		return out, true
-	}
-	return nil, false
 }
 
 // hasExpression reports whether a JSON value holds a Terraform template
